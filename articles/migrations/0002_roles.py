@@ -1,0 +1,74 @@
+"""The newsroom's roles as auth groups, so that a fresh database has them."""
+
+from django.db import migrations
+
+ROLE_PERMISSIONS = {
+    "Journalists": [
+        "articles.add_article", "articles.change_article", "articles.view_article",
+        "articles.add_section", "articles.change_section", "articles.delete_section",
+        "articles.view_section",
+        "articles.add_delegation", "articles.change_delegation", "articles.delete_delegation",
+        "articles.view_delegation",
+        "articles.add_delegationmember", "articles.change_delegationmember",
+        "articles.delete_delegationmember", "articles.view_delegationmember",
+        "articles.add_image", "articles.change_image", "articles.view_image",
+        "taggit.add_tag", "taggit.view_tag",
+    ],
+    "Editors": [
+        "articles.add_article", "articles.change_article", "articles.delete_article",
+        "articles.view_article", "articles.publish_article",
+        "articles.add_section", "articles.change_section", "articles.delete_section",
+        "articles.view_section",
+        "articles.add_delegation", "articles.change_delegation", "articles.delete_delegation",
+        "articles.view_delegation",
+        "articles.add_delegationmember", "articles.change_delegationmember",
+        "articles.delete_delegationmember", "articles.view_delegationmember",
+        "articles.add_image", "articles.change_image", "articles.delete_image",
+        "articles.view_image",
+        "articles.view_comment",
+        "taggit.add_tag", "taggit.change_tag", "taggit.delete_tag", "taggit.view_tag",
+        "bias.add_rating", "bias.view_rating", "bias.publish_rating",
+    ],
+    "Moderators": [
+        "articles.view_comment", "articles.change_comment", "articles.moderate_comment",
+    ],
+    "Bias analysts": [
+        "articles.view_article", "articles.view_section", "articles.view_delegation",
+        "articles.view_delegationmember", "bias.view_rating",
+    ],
+}  # fmt: skip
+
+
+def create_roles(apps, schema_editor):
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally made after all migrations; the groups need them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        for name in names:
+            app_label, codename = name.split(".")
+            permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            group.permissions.add(permission)
+
+
+def remove_roles(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name__in=ROLE_PERMISSIONS).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("articles", "0001_initial"),
+        ("bias", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
+    ]
+
+    operations = [migrations.RunPython(create_roles, remove_roles)]

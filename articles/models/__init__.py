@@ -1,0 +1,17 @@
+from .article import Article, ArticleQuerySet
+from .comment import Comment
+from .delegation import Delegation, DelegationMember
+from .image import Image, License, Rendition
+from .section import Section
+
+__all__ = [
+    "Article",
+    "ArticleQuerySet",
+    "Comment",
+    "Delegation",
+    "DelegationMember",
+    "Image",
+    "License",
+    "Rendition",
+    "Section",
+]

@@ -1,0 +1,100 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of public: published, and its time has come.
+
+        A future `published_at` is a scheduled article; it turns public by
+        itself when the clock passes it, with no job to run.
+        """
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        """What a card needs, in a fixed number of queries whatever the page size."""
+        return self.select_related("author", "lead_image").prefetch_related(
+            "tags", "lead_image__renditions"
+        )
+
+    def for_page(self):
+        """What the article page needs, in a fixed number of queries."""
+        from .delegation import Delegation, DelegationMember
+        from .section import Section
+
+        return self.for_listing().prefetch_related(
+            models.Prefetch("sections", queryset=Section.objects.order_by("position", "pk")),
+            models.Prefetch(
+                "delegations",
+                queryset=Delegation.objects.order_by("position", "pk").prefetch_related(
+                    models.Prefetch(
+                        "members", queryset=DelegationMember.objects.order_by("position", "pk")
+                    )
+                ),
+            ),
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The article's address: /articles/<slug>/"
+    )
+    summary = models.TextField(
+        max_length=600, help_text="One or two sentences for cards, feeds and search results."
+    )
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When the article goes public. A time in the future schedules it.",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="articles"
+    )
+    lead_image = models.ForeignKey(
+        "articles.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lead_of_articles",
+    )
+    tags = TaggableManager(blank=True)
+    comments_enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_public_idx")]
+        permissions = [("publish_article", "Can publish, schedule and withdraw articles")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def byline(self) -> str:
+        return self.author.get_full_name() or self.author.get_username()

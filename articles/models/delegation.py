@@ -1,0 +1,57 @@
+from django.db import models
+from django.utils.safestring import mark_safe
+
+from articles.markdown import render_markdown
+
+
+class Delegation(models.Model):
+    """One party at the table (e.g. "Russia"), with notes and its members."""
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="delegations"
+    )
+    party = models.CharField(max_length=120)
+    notes = models.TextField(blank=True, help_text="Markdown, shown under the party's name.")
+    notes_html = models.TextField(editable=False, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "party"], name="unique_party_per_article")
+        ]
+
+    def __str__(self):
+        return self.party
+
+    def save(self, *args, **kwargs):
+        self.notes_html = render_markdown(self.notes)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "notes_html"}
+        super().save(*args, **kwargs)
+
+    @property
+    def notes_markup(self):
+        """The notes as HTML; safe because render_markdown sanitised them on save."""
+        return mark_safe(self.notes_html)  # noqa: S308
+
+
+class DelegationMember(models.Model):
+    delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(max_length=120)
+    role = models.CharField(max_length=200, blank=True)
+    is_head = models.BooleanField("head of delegation", default=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delegation"],
+                condition=models.Q(is_head=True),
+                name="one_head_per_delegation",
+            )
+        ]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,132 @@
+from django.core.validators import URLValidator
+from django.db import models
+from django.utils.html import format_html
+
+from articles.validators import validate_image_upload
+
+
+class License(models.TextChoices):
+    PUBLIC_DOMAIN = "public_domain", "Public domain"
+    CC0 = "cc0", "CC0 1.0"
+    CC_BY_4 = "cc_by_4", "CC BY 4.0"
+    CC_BY_SA_4 = "cc_by_sa_4", "CC BY-SA 4.0"
+    ALL_RIGHTS_RESERVED = "all_rights_reserved", "All rights reserved"
+    WITH_PERMISSION = "with_permission", "Used with permission"
+
+    @property
+    def url(self) -> str:
+        return LICENSE_URLS.get(self, "")
+
+
+LICENSE_URLS = {
+    License.PUBLIC_DOMAIN: "https://creativecommons.org/publicdomain/mark/1.0/",
+    License.CC0: "https://creativecommons.org/publicdomain/zero/1.0/",
+    License.CC_BY_4: "https://creativecommons.org/licenses/by/4.0/",
+    License.CC_BY_SA_4: "https://creativecommons.org/licenses/by-sa/4.0/",
+}
+
+http_url = URLValidator(schemes=["http", "https"])
+
+
+class Image(models.Model):
+    file = models.ImageField(
+        upload_to="images/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        validators=[validate_image_upload],
+        help_text="JPEG, PNG or WebP. Resized copies are made when you save.",
+    )
+    alt_text = models.CharField(
+        max_length=300, help_text="What the picture shows, for readers who cannot see it."
+    )
+    caption = models.CharField(max_length=300, blank=True)
+    credit = models.CharField(
+        max_length=200, blank=True, help_text="Photographer or agency, e.g. “Reuters/Jane Doe”."
+    )
+    license = models.CharField(max_length=40, choices=License, default=License.ALL_RIGHTS_RESERVED)
+    source = models.CharField(
+        max_length=200, blank=True, help_text="Where it was found, e.g. “Wikimedia Commons”."
+    )
+    source_url = models.URLField(blank=True, validators=[http_url])
+    width = models.PositiveIntegerField(editable=False, null=True)
+    height = models.PositiveIntegerField(editable=False, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.alt_text
+
+    @property
+    def license_choice(self) -> License:
+        return License(self.license)
+
+    @property
+    def credit_line(self) -> str:
+        """e.g. "Presidential Communications Office, Public domain, via Wikimedia Commons"."""
+        parts = [part for part in (self.credit, self.license_choice.label) if part]
+        if self.source:
+            parts.append(f"via {self.source}")
+        return ", ".join(parts)
+
+    @property
+    def credit_line_html(self) -> str:
+        """The credit line with the licence and the source linked where they have URLs."""
+        license_html = self.license_choice.label
+        if self.license_choice.url:
+            license_html = format_html(
+                '<a href="{}" rel="license">{}</a>', self.license_choice.url, license_html
+            )
+        source_html = self.source
+        if self.source and self.source_url:
+            source_html = format_html('<a href="{}">{}</a>', self.source_url, self.source)
+        if self.credit and source_html:
+            return format_html("{}, {}, via {}", self.credit, license_html, source_html)
+        if self.credit:
+            return format_html("{}, {}", self.credit, license_html)
+        if source_html:
+            return format_html("{}, via {}", license_html, source_html)
+        return format_html("{}", license_html)
+
+    def renditions_by_format(self) -> dict[str, list["Rendition"]]:
+        """Renditions grouped by format, narrowest first; uses prefetched rows."""
+        grouped: dict[str, list[Rendition]] = {}
+        for rendition in sorted(self.renditions.all(), key=lambda r: r.width):
+            grouped.setdefault(rendition.format, []).append(rendition)
+        return grouped
+
+    @property
+    def thumbnail_url(self) -> str:
+        renditions = sorted(self.renditions.all(), key=lambda r: (r.width, r.format != "webp"))
+        return renditions[0].file.url if renditions else ""
+
+
+class Rendition(models.Model):
+    """One resized copy of an image, made when the image is saved."""
+
+    class Format(models.TextChoices):
+        WEBP = "webp", "WebP"
+        JPEG = "jpeg", "JPEG"
+        PNG = "png", "PNG"
+
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    format = models.CharField(max_length=10, choices=Format)
+    file = models.FileField(upload_to="renditions/%Y/%m/", max_length=255)
+
+    class Meta:
+        ordering = ["width", "format"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["image", "width", "format"], name="unique_rendition_per_size"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.image_id} {self.width}w {self.format}"
+
+    @property
+    def mime_type(self) -> str:
+        return f"image/{self.format}"

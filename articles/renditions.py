@@ -1,0 +1,74 @@
+"""Resized copies of an image, made with Pillow when the image is saved."""
+
+import io
+import uuid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from PIL import Image as PILImage
+from PIL import ImageOps
+
+from articles.models import Image, Rendition
+
+PILLOW_FORMATS = {
+    "JPEG": Rendition.Format.JPEG,
+    "PNG": Rendition.Format.PNG,
+    "WEBP": Rendition.Format.WEBP,
+}
+SAVE_OPTIONS = {
+    Rendition.Format.WEBP: {"format": "WEBP", "quality": 80, "method": 4},
+    Rendition.Format.JPEG: {"format": "JPEG", "quality": 82, "optimize": True, "progressive": True},
+    Rendition.Format.PNG: {"format": "PNG", "optimize": True},
+}
+
+
+def rendition_widths(original_width: int) -> list[int]:
+    """The configured widths narrower than the original, plus the original (capped)."""
+    widths = settings.NEWSROOM_RENDITION_WIDTHS
+    chosen = {width for width in widths if width < original_width}
+    chosen.add(min(original_width, max(widths)))
+    return sorted(chosen)
+
+
+def build_renditions(image: Image) -> list[Rendition]:
+    """Unsaved renditions of `image`: each width in WebP and in the original's format."""
+    storage = image.file.storage
+    with storage.open(image.file.name, "rb") as stream, PILImage.open(stream) as picture:
+        original_format = PILLOW_FORMATS[picture.format]
+        picture = ImageOps.exif_transpose(picture)
+        formats = [Rendition.Format.WEBP]
+        if original_format != Rendition.Format.WEBP:
+            formats.append(original_format)
+        renditions = []
+        for width in rendition_widths(picture.width):
+            height = max(1, round(picture.height * width / picture.width))
+            resized = picture.resize((width, height), PILImage.Resampling.LANCZOS)
+            for fmt in formats:
+                renditions.append(_encode(image, resized, width, height, fmt))
+        return renditions
+
+
+def _encode(image: Image, picture, width: int, height: int, fmt: str) -> Rendition:
+    if fmt == Rendition.Format.JPEG and picture.mode not in ("RGB", "L"):
+        picture = _flatten(picture)
+    elif fmt == Rendition.Format.WEBP and picture.mode not in ("RGB", "RGBA"):
+        picture = picture.convert("RGBA" if picture.has_transparency_data else "RGB")
+    buffer = io.BytesIO()
+    picture.save(buffer, **SAVE_OPTIONS[fmt])
+    extension = "jpg" if fmt == Rendition.Format.JPEG else fmt
+    name = f"{uuid.uuid4().hex}-{width}w.{extension}"
+    return Rendition(
+        image=image,
+        width=width,
+        height=height,
+        format=fmt,
+        file=ContentFile(buffer.getvalue(), name=name),
+    )
+
+
+def _flatten(picture):
+    """Put transparent pixels on white: JPEG has no alpha channel."""
+    rgba = picture.convert("RGBA")
+    background = PILImage.new("RGB", rgba.size, (255, 255, 255))
+    background.paste(rgba, mask=rgba.getchannel("A"))
+    return background

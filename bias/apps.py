@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BiasConfig(AppConfig):
+    name = "bias"
+    verbose_name = "Tone & political bias"
