@@ -1,0 +1,17 @@
+from django.contrib import admin
+
+from bias.models import Rating
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    list_display = ("article", "label", "position", "published_at", "published_by")
+    list_select_related = ("article", "published_by")
+    search_fields = ("article__title", "label", "why")
+    raw_id_fields = ("article",)
+    readonly_fields = ("published_by",)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.published_by = request.user
+        super().save_model(request, obj, form, change)
