@@ -1,0 +1,36 @@
+"""Reads for public pages. Every one starts from Article.objects.published()."""
+
+from django.shortcuts import get_object_or_404
+
+from articles.models import Article, Section
+from bias.models import Rating
+
+
+def article_for_page(*, slug: str) -> Article:
+    """The public article with everything its page shows, or 404."""
+    return get_object_or_404(Article.objects.published().for_page(), slug=slug)
+
+
+def article_page_context(article: Article) -> dict:
+    sections = list(article.sections.all())
+    delegations = list(article.delegations.all())
+    if delegations and not any(s.kind == Section.Kind.DELEGATIONS for s in sections):
+        # Delegations always show, even when the author added no section for them.
+        sections.append(
+            Section(article=article, kind=Section.Kind.DELEGATIONS, heading="Delegations")
+        )
+    return {
+        "article": article,
+        "sections": sections,
+        "delegations": delegations,
+        "rating": Rating.objects.current_for(article),
+        "comments": list(article.comments.approved().order_by("created_at", "pk")),
+    }
+
+
+def articles_for_listing():
+    return Article.objects.published().for_listing().order_by("-published_at", "-pk")
+
+
+def articles_tagged(*, tag_slug: str):
+    return articles_for_listing().filter(tags__slug=tag_slug)

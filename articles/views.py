@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+from django.views.generic import ListView
+from taggit.models import Tag
+
+from articles import selectors
+
+
+@require_safe
+def article_detail(request, slug):
+    article = selectors.article_for_page(slug=slug)
+    return render(request, "articles/article_detail.html", selectors.article_page_context(article))
+
+
+class HomeView(ListView):
+    template_name = "articles/home.html"
+    context_object_name = "articles"
+    http_method_names = ["get", "head"]
+
+    def get_paginate_by(self, queryset):
+        return settings.NEWSROOM_PAGE_SIZE
+
+    def get_queryset(self):
+        return selectors.articles_for_listing()
+
+
+class TagView(ListView):
+    """Public articles with one tag; a tag with none answers 404, so drafts' tags stay hidden."""
+
+    template_name = "articles/tag.html"
+    context_object_name = "articles"
+    http_method_names = ["get", "head"]
+    allow_empty = False
+
+    def get_paginate_by(self, queryset):
+        return settings.NEWSROOM_PAGE_SIZE
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return selectors.articles_tagged(tag_slug=self.tag.slug)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
