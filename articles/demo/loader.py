@@ -1,0 +1,108 @@
+"""Demo content: the seed article and one user per role."""
+
+import logging
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from articles import services
+from articles.demo import seed
+from articles.demo.picture import skyline_jpeg
+from articles.models import Article, Delegation, DelegationMember, Image, License, Section
+from bias.models import Rating
+
+logger = logging.getLogger(__name__)
+
+DESK_USERNAME = "newsdesk"
+ROLE_USERS = [
+    ("journalist", "Journalists"),
+    ("editor", "Editors"),
+    ("moderator", "Moderators"),
+    ("analyst", "Bias analysts"),
+]
+
+
+@transaction.atomic
+def load_seed_article() -> tuple[Article, bool]:
+    """Create the seed article, published, unless it is already there."""
+    existing = Article.objects.filter(slug=seed.SLUG).first()
+    if existing is not None:
+        return existing, False
+
+    User = get_user_model()
+    desk, desk_is_new = User.objects.get_or_create(
+        username=DESK_USERNAME, defaults={"first_name": "Newsroom", "last_name": "Staff"}
+    )
+    if desk_is_new:
+        desk.set_unusable_password()  # a byline, not a login
+        desk.save(update_fields=["password"])
+
+    image = Image(
+        alt_text=seed.IMAGE_ALT,
+        caption=seed.IMAGE_CAPTION,
+        credit=seed.IMAGE_CREDIT,
+        license=License.PUBLIC_DOMAIN,
+        source=seed.IMAGE_SOURCE,
+        source_url=seed.IMAGE_SOURCE_URL,
+        file=ContentFile(skyline_jpeg(), name="istanbul-skyline.jpg"),
+    )
+    services.image_save(image=image, file_changed=True)
+
+    article = Article.objects.create(
+        title=seed.TITLE,
+        slug=seed.SLUG,
+        summary=seed.SUMMARY,
+        status=Article.Status.PUBLISHED,
+        published_at=seed.PUBLISHED_AT,
+        author=desk,
+        lead_image=image,
+    )
+    article.tags.set(seed.TAGS)
+    for position, (kind, body) in enumerate(seed.SECTIONS):
+        Section.objects.create(article=article, kind=kind, body=body, position=position)
+    for position, (party, notes, members) in enumerate(seed.DELEGATIONS):
+        delegation = Delegation.objects.create(
+            article=article, party=party, notes=notes, position=position
+        )
+        for member_position, (name, role, is_head) in enumerate(members):
+            DelegationMember.objects.create(
+                delegation=delegation,
+                name=name,
+                role=role,
+                is_head=is_head,
+                position=member_position,
+            )
+    Rating.objects.create(
+        article=article,
+        label=seed.RATING_LABEL,
+        position=seed.RATING_POSITION,
+        why=seed.RATING_WHY,
+        published_at=seed.PUBLISHED_AT,
+    )
+    logger.info("demo article %s loaded", article.slug)
+    return article, True
+
+
+@transaction.atomic
+def create_role_users() -> list[tuple[str, str, str | None]]:
+    """One staff user per role; a new user's password is returned once, never stored in clear.
+
+    Returns (username, role, password), with password None for users that already existed.
+    """
+    User = get_user_model()
+    created = []
+    for username, role in ROLE_USERS:
+        user, is_new = User.objects.get_or_create(
+            username=username, defaults={"is_staff": True, "first_name": role.rstrip("s")}
+        )
+        password = None
+        if is_new:
+            password = secrets.token_urlsafe(12)
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            user.groups.add(Group.objects.get(name=role))
+        created.append((username, role, password))
+    return created
