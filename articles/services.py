@@ -21,11 +21,16 @@ def image_save(*, image: Image, file_changed: bool) -> Image:
     here, at save time, so that no page ever resizes while serving.
     """
     image.full_clean()
+    replaced_file = None
     if file_changed:
+        if image.pk is not None:
+            replaced_file = Image.objects.filter(pk=image.pk).values_list("file", flat=True).first()
         image.file.name = _generated_name(image)
     image.save()
     if file_changed or not image.renditions.exists():
         _replace_renditions(image)
+    if replaced_file:
+        _delete_after_commit(image.file.storage, [replaced_file])
     logger.info("image %s saved (file changed: %s)", image.pk, file_changed)
     return image
 
@@ -45,5 +50,14 @@ def _replace_renditions(image: Image) -> None:
     image.renditions.all().delete()
     for rendition in build_renditions(image):
         rendition.save()
-    storage = image.file.storage
-    transaction.on_commit(lambda: [storage.delete(name) for name in stale_files])
+    _delete_after_commit(image.file.storage, stale_files)
+
+
+def _delete_after_commit(storage, names: list[str]) -> None:
+    """Files go only once the rows that named them are gone for good."""
+
+    def delete():
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete)
