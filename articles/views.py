@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
@@ -31,7 +32,6 @@ class TagView(ListView):
     template_name = "articles/tag.html"
     context_object_name = "articles"
     http_method_names = ["get", "head"]
-    allow_empty = False
 
     def get_paginate_by(self, queryset):
         return settings.NEWSROOM_PAGE_SIZE
@@ -41,4 +41,7 @@ class TagView(ListView):
         return selectors.articles_tagged(tag_slug=self.tag.slug)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
+        context = super().get_context_data(tag=self.tag, **kwargs)
+        if context["paginator"].count == 0:
+            raise Http404("No published articles carry this tag.")
+        return context
