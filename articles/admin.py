@@ -1,5 +1,6 @@
 import nested_admin
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html
 
 from articles import services
@@ -86,6 +87,7 @@ class ImageAdmin(admin.ModelAdmin):
     list_display = ("thumbnail", "alt_text", "credit_line", "license", "dimensions", "created_at")
     list_filter = ("license",)
     search_fields = ("alt_text", "caption", "credit", "source")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = ("preview", "credit_line_preview", "dimensions")
     fieldsets = [
         (None, {"fields": ("file", "preview", "alt_text", "caption")}),
