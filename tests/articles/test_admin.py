@@ -1,0 +1,256 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image as PILImage
+
+from articles.models import Article, Delegation, Image, Rendition
+from tests.factories import ArticleFactory, ImageFactory, UserFactory
+from tests.images import image_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def staff(role: str):
+    user = UserFactory(username=role.lower().replace(" ", "-"), is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(staff("Editors"))
+    return client
+
+
+@pytest.fixture
+def journalist(client):
+    user = staff("Journalists")
+    client.force_login(user)
+    return user
+
+
+def management(prefix: str, total: int) -> dict:
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def article_post_data(**overrides) -> dict:
+    data = {
+        "title": "Talks resume in Istanbul",
+        "slug": "talks-resume-in-istanbul",
+        "summary": "Delegations meet for the first time in three years.",
+        "tags": "Russia, Diplomacy",
+        "lead_image": "",
+        "status": "draft",
+        "published_at_0": "",
+        "published_at_1": "",
+        "comments_enabled": "on",
+        **management("sections", 2),
+        "sections-0-kind": "key_developments",
+        "sections-0-heading": "",
+        "sections-0-body": "- Talks **resumed**.",
+        "sections-0-position": "0",
+        "sections-1-kind": "text",
+        "sections-1-heading": "What comes next",
+        "sections-1-body": "More talks.",
+        "sections-1-position": "1",
+        **management("delegations", 1),
+        "delegations-0-party": "Ukraine",
+        "delegations-0-notes": "- Led by the defence minister.",
+        "delegations-0-position": "0",
+        **management("delegations-0-members", 2),
+        "delegations-0-members-0-name": "Rustem Umerov",
+        "delegations-0-members-0-role": "Defense Minister",
+        "delegations-0-members-0-is_head": "on",
+        "delegations-0-members-0-position": "0",
+        "delegations-0-members-1-name": "Andriy Yermak",
+        "delegations-0-members-1-role": "Head of the Presidential Office",
+        "delegations-0-members-1-position": "1",
+        **management("delegations-empty-members", 0),
+        "_save": "Save",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_whole_article_is_written_on_one_admin_page(editor_client):
+    image = ImageFactory()
+    response = editor_client.post(
+        "/admin/articles/article/add/", article_post_data(lead_image=str(image.pk))
+    )
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    article = Article.objects.get(slug="talks-resume-in-istanbul")
+    assert article.author.username == "editors"
+    assert article.lead_image == image
+    assert sorted(article.tags.names()) == ["Diplomacy", "Russia"]
+    sections = list(article.sections.order_by("position"))
+    assert [s.heading for s in sections] == ["Key Developments", "What comes next"]
+    assert sections[0].body_html == "<ul>\n<li>Talks <strong>resumed</strong>.</li>\n</ul>"
+    delegation = Delegation.objects.get(article=article)
+    members = list(delegation.members.order_by("position"))
+    assert [(m.name, m.is_head) for m in members] == [
+        ("Rustem Umerov", True),
+        ("Andriy Yermak", False),
+    ]
+
+
+def test_add_page_offers_sections_delegations_and_an_image_chooser(editor_client):
+    body = editor_client.get("/admin/articles/article/add/").content.decode()
+    for field in ("sections-TOTAL_FORMS", "delegations-TOTAL_FORMS", 'name="tags"'):
+        assert field in body
+    assert 'data-ajax--url="/admin/autocomplete/"' in body  # searchable lead-image chooser
+    assert "js/image-chooser.js" in body
+
+
+def test_journalist_cannot_publish_through_a_forged_post(client, journalist):
+    response = client.post(
+        "/admin/articles/article/add/",
+        article_post_data(status="published", published_at_0="2025-05-16", published_at_1="07:00"),
+    )
+    assert response.status_code == 302
+    article = Article.objects.get(slug="talks-resume-in-istanbul")
+    assert article.status == Article.Status.DRAFT
+    assert article.published_at is None
+    assert article.author == journalist
+
+
+def test_article_list_has_status_author_date_search_and_filters(editor_client):
+    ArticleFactory(title="Ceasefire holds")
+    ArticleFactory(title="Harvest report")
+    response = editor_client.get("/admin/articles/article/?q=ceasefire")
+    body = response.content.decode()
+    assert "Ceasefire holds" in body and "Harvest report" not in body
+    assert "By status" in body and "By author" in body
+    assert "?published_at__year=" in body  # the date hierarchy
+
+
+def image_post(upload, **overrides) -> dict:
+    return {
+        "file": upload,
+        "alt_text": "Delegates at the table",
+        "caption": "",
+        "credit": "Jane Doe",
+        "license": "cc_by_4",
+        "source": "Wikimedia Commons",
+        "source_url": "https://commons.wikimedia.org/",
+        "_save": "Save",
+        **overrides,
+    }
+
+
+def test_uploaded_image_gets_a_generated_name_and_renditions(editor_client, media_files):
+    upload = SimpleUploadedFile("../../etc/My Photo.jpeg", image_bytes(1000, 600), "image/jpeg")
+    response = editor_client.post("/admin/articles/image/add/", image_post(upload))
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert (image.width, image.height) == (1000, 600)
+    assert "My Photo" not in image.file.name and image.file.name.endswith(".jpg")
+    renditions = sorted((r.width, r.format) for r in image.renditions.all())
+    assert renditions == [
+        (320, "jpeg"), (320, "webp"), (640, "jpeg"), (640, "webp"),
+        (960, "jpeg"), (960, "webp"), (1000, "jpeg"), (1000, "webp"),
+    ]  # fmt: skip
+    assert len(media_files()) == 1 + len(renditions)
+
+
+def test_image_admin_shows_thumbnail_and_credit_line_as_it_will_print(editor_client):
+    image = ImageFactory(credit="Jane Doe", source="Reuters", source_url="")
+    listing = editor_client.get("/admin/articles/image/").content.decode()
+    assert 'class="admin-thumbnail"' in listing
+    assert "Jane Doe, CC BY 4.0, via Reuters" in listing
+    change = editor_client.get(f"/admin/articles/image/{image.pk}/change/").content.decode()
+    assert "Credit line as it will print" in change
+    assert 'Jane Doe, <a href="https://creativecommons.org/licenses/by/4.0/"' in change
+
+
+def test_image_chooser_search_returns_thumbnails(editor_client):
+    ImageFactory(alt_text="Delegates at the palace")
+    ImageFactory(alt_text="Harvest in the south")
+    response = editor_client.get(
+        "/admin/autocomplete/",
+        {"term": "palace", "app_label": "articles", "model_name": "article",
+         "field_name": "lead_image"},
+    )  # fmt: skip
+    results = response.json()["results"]
+    assert [r["text"] for r in results] == ["Delegates at the palace"]
+    assert results[0]["thumbnail"].endswith(".webp")
+
+
+def bomb_png(width: int, height: int) -> bytes:
+    """A tiny file that claims a huge pixel count: 1-bit pixels compress to almost nothing."""
+    import io
+
+    buffer = io.BytesIO()
+    PILImage.new("1", (width, height)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="9" height="9"/></svg>'
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("notes.txt", b"just some text, not a picture", "Upload a valid image"),
+        ("logo.svg", SVG, "Upload a valid image"),
+        ("renamed.jpg", b"%PDF-1.4 not really a jpeg", "Upload a valid image"),
+        ("animation.gif", image_bytes(40, 40, fmt="GIF", mode="P", color=1), "This is a GIF file"),
+        ("big.png", bomb_png(8_000, 8_000), "the limit is 40 megapixels"),
+        ("bomb.png", bomb_png(20_000, 20_000), "Upload a valid image"),
+    ],
+    ids=["text", "svg", "renamed-pdf", "gif", "too-many-pixels", "decompression-bomb"],
+)
+def test_bad_uploads_get_a_form_error_and_store_nothing(
+    editor_client, media_files, name, content, message
+):
+    upload = SimpleUploadedFile(name, content)
+    response = editor_client.post("/admin/articles/image/add/", image_post(upload))
+    assert response.status_code == 200
+    errors = " ".join(str(e) for e in response.context["adminform"].form.errors.get("file", []))
+    assert message in errors
+    assert Image.objects.count() == 0 and Rendition.objects.count() == 0
+    assert media_files() == []
+
+
+def test_oversized_upload_gets_a_form_error(editor_client, media_files, settings):
+    settings.NEWSROOM_IMAGE_MAX_BYTES = 10_000
+    upload = SimpleUploadedFile("large.jpg", image_bytes(1200, 1200, color=None) + b"\0" * 20_000)
+    response = editor_client.post("/admin/articles/image/add/", image_post(upload))
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.errors["file"])
+    assert "images can be at most 9.8\xa0KB" in errors
+    assert Image.objects.count() == 0 and media_files() == []
+
+
+def test_image_needs_alt_text(editor_client, media_files):
+    upload = SimpleUploadedFile("a.jpg", image_bytes(), "image/jpeg")
+    response = editor_client.post("/admin/articles/image/add/", image_post(upload, alt_text=""))
+    assert response.status_code == 200
+    assert "alt_text" in response.context["adminform"].form.errors
+    assert media_files() == []
+
+
+def test_replacing_the_file_replaces_the_renditions(
+    editor_client, media_files, django_capture_on_commit_callbacks
+):
+    image = ImageFactory()
+    old_files = set(media_files())
+    upload = SimpleUploadedFile("new.png", image_bytes(500, 300, fmt="PNG"), "image/png")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            f"/admin/articles/image/{image.pk}/change/", image_post(upload, credit="New credit")
+        )
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert sorted((r.width, r.format) for r in image.renditions.all()) == [
+        (320, "png"), (320, "webp"), (500, "png"), (500, "webp"),
+    ]  # fmt: skip
+    remaining = set(media_files())
+    assert not old_files & remaining
+    assert len(remaining) == 1 + 4

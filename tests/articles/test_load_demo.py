@@ -1,0 +1,67 @@
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from taggit.models import Tag
+
+from articles.demo import seed
+from articles.models import Article, Delegation, DelegationMember, Image, Rendition, Section
+from bias.models import Rating
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [Article, Section, Delegation, DelegationMember, Image, Rendition, Rating, Tag]
+
+
+def load_demo(*args) -> str:
+    out = io.StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def snapshot(media_files):
+    return {model.__name__: model.objects.count() for model in MODELS}, media_files()
+
+
+def test_load_demo_loads_the_seed_article_published():
+    load_demo()
+    article = Article.objects.get(slug=seed.SLUG)
+    assert article.is_public
+    assert sorted(article.tags.names()) == ["Diplomacy", "Istanbul", "Russia", "Ukraine"]
+    assert [s.kind for s in article.sections.all()] == [kind for kind, _ in seed.SECTIONS]
+    assert [d.party for d in article.delegations.all()] == ["Russia", "Ukraine"]
+    assert article.lead_image.credit_line == (
+        "Presidential Communications Office, Public domain, via Wikimedia Commons"
+    )
+    assert article.lead_image.renditions.count() > 0
+    rating = Rating.objects.current_for(article)
+    assert rating.label == "Moderately Center-Leaning"
+    assert rating.why.startswith("The report delivers factual updates")
+
+
+def test_running_load_demo_twice_changes_nothing(media_files):
+    load_demo()
+    before = snapshot(media_files)
+    output = load_demo()
+    assert "Already loaded" in output
+    assert snapshot(media_files) == before
+
+
+def test_load_demo_users_creates_one_user_per_role_and_prints_passwords_once():
+    first = load_demo("--users")
+    User = get_user_model()
+    for username, role in [
+        ("journalist", "Journalists"),
+        ("editor", "Editors"),
+        ("moderator", "Moderators"),
+        ("analyst", "Bias analysts"),
+    ]:
+        user = User.objects.get(username=username)
+        assert user.is_staff and not user.is_superuser
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+        line = next(line for line in first.splitlines() if line.strip().startswith(username))
+        password = line.split("password: ")[1].strip()
+        assert user.check_password(password)
+    second = load_demo("--users")
+    assert "password:" not in second and second.count("password unchanged") == 4

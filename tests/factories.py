@@ -1,0 +1,111 @@
+from datetime import timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from articles import services
+from articles.models import Article, Comment, Delegation, DelegationMember, Image, License, Section
+from bias.models import Rating
+from tests.images import image_bytes
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Alex"
+    last_name = factory.Sequence(lambda n: f"Writer{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Image
+
+    alt_text = "Delegates around a table"
+    credit = "Jane Photographer"
+    license = License.CC_BY_4
+    source = "Wikimedia Commons"
+    source_url = "https://commons.wikimedia.org/"
+    file = factory.LazyFunction(lambda: ContentFile(image_bytes(), name="photo.jpg"))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Through the service, as the admin does, so renditions exist.
+        return services.image_save(image=model_class(*args, **kwargs), file_changed=True)
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A public article unless told otherwise."""
+
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Talks resume, round {n}")
+    slug = factory.Sequence(lambda n: f"talks-resume-round-{n}")
+    summary = "Delegations meet again after months of deadlock."
+    status = Article.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+    author = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.set(extracted)
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    article = factory.SubFactory(ArticleFactory)
+    kind = Section.Kind.TEXT
+    body = "A paragraph of *reporting*."
+    position = factory.Sequence(int)
+
+
+class DelegationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delegation
+
+    article = factory.SubFactory(ArticleFactory)
+    party = factory.Sequence(lambda n: f"Party {n}")
+    notes = "- Arrived on Monday."
+    position = factory.Sequence(int)
+
+
+class DelegationMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DelegationMember
+
+    delegation = factory.SubFactory(DelegationFactory)
+    name = factory.Sequence(lambda n: f"Delegate {n}")
+    role = "Deputy Minister"
+    position = factory.Sequence(int)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    article = factory.SubFactory(ArticleFactory)
+    author_name = "A reader"
+    author_email = factory.Sequence(lambda n: f"reader{n}@example.org")
+    body = "Thanks for the clear summary."
+    status = Comment.Status.APPROVED
+
+
+class RatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rating
+
+    article = factory.SubFactory(ArticleFactory)
+    label = "Moderately Center-Leaning"
+    position = 0
+    why = "Factual, sourced, little speculation."
+    published_at = factory.LazyFunction(timezone.now)

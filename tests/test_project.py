@@ -1,0 +1,86 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import OperationalError
+from django.template.loader import render_to_string
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_django(env_overrides: dict) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_start_up_stops_without_a_secret_key_when_debug_is_off():
+    result = run_django({})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_start_up_works_with_a_secret_key_or_in_debug():
+    assert run_django({"DJANGO_SECRET_KEY": "s" * 50}).returncode == 0
+    assert run_django({"DJANGO_DEBUG": "1"}).returncode == 0
+
+
+def test_healthz_answers_ok_without_touching_the_database(client):
+    # No django_db mark: any database access here raises.
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+@pytest.mark.django_db
+def test_readyz_answers_200_when_the_database_does(client):
+    assert client.get("/readyz").status_code == 200
+
+
+@pytest.mark.django_db
+def test_readyz_answers_503_when_the_database_does_not(client):
+    with mock.patch("newsroom.views.connection.cursor", side_effect=OperationalError("down")):
+        response = client.get("/readyz")
+    assert response.status_code == 503
+
+
+@pytest.mark.django_db
+def test_unknown_pages_get_the_sites_404(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
+    assert b"Skip to content" in response.content
+
+
+def test_500_page_renders_without_a_request():
+    html = render_to_string("500.html")
+    assert "Something went wrong" in html
+
+
+@pytest.mark.django_db
+def test_a_fresh_database_has_the_roles_and_custom_permissions():
+    expected = {
+        "Journalists": {"add_article", "change_article", "add_image"},
+        "Editors": {"publish_article", "publish_rating", "change_article"},
+        "Moderators": {"moderate_comment", "change_comment"},
+        "Bias analysts": {"view_article"},
+    }
+    for role, codenames in expected.items():
+        granted = set(Group.objects.get(name=role).permissions.values_list("codename", flat=True))
+        assert codenames <= granted, role
+    assert "publish_article" not in set(
+        Group.objects.get(name="Journalists").permissions.values_list("codename", flat=True)
+    )
+    moderators = Group.objects.get(name="Moderators").permissions
+    assert not moderators.filter(content_type__model="article").exists()
