@@ -2,7 +2,8 @@
 // The lead-image chooser: Django's autocomplete, with a thumbnail beside each
 // result and a live preview of the chosen picture.
 {
-    const $ = django.jQuery;
+    // Resolved on load: this file may be loaded before Django's jQuery.
+    let $;
 
     function withThumbnail(item) {
         if (!item.id || !item.thumbnail) {
@@ -61,6 +62,7 @@
 
     // After Django's own autocomplete set-up, which runs on DOM ready.
     window.addEventListener('load', () => {
+        $ = window.django.jQuery;
         document.querySelectorAll('select#id_lead_image.admin-autocomplete').forEach(enhance);
     });
 }
