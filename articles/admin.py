@@ -20,7 +20,6 @@ class DelegationInline(nested_admin.NestedStackedInline):
     sortable_field_name = "position"
     inlines = [DelegationMemberInline]
     extra = 0
-    classes = ["collapse"]
 
 
 class SectionInline(nested_admin.NestedStackedInline):

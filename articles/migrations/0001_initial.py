@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(help_text="The article's address: /articles/<slug>/", max_length=200, unique=True)),
+                ('slug', models.SlugField(help_text="The last part of the article's address: /articles/this-slug/", max_length=200, unique=True)),
                 ('summary', models.TextField(help_text='One or two sentences for cards, feeds and search results.', max_length=600)),
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published'), ('archived', 'Archived')], db_index=True, default='draft', max_length=20)),
                 ('published_at', models.DateTimeField(blank=True, db_index=True, help_text='When the article goes public. A time in the future schedules it.', null=True)),
