@@ -119,6 +119,13 @@ class ImageAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.image_save(image=obj, file_changed="file" in form.changed_data)
 
+    def delete_model(self, request, obj):
+        services.image_delete(image=obj)
+
+    def delete_queryset(self, request, queryset):
+        for image in queryset.prefetch_related("renditions"):
+            services.image_delete(image=image)
+
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):

@@ -35,6 +35,20 @@ def image_save(*, image: Image, file_changed: bool) -> Image:
     return image
 
 
+@transaction.atomic
+def image_delete(*, image: Image) -> None:
+    """Delete an image, its renditions and their files.
+
+    Articles that led with it keep everything else: their lead image is unset.
+    """
+    names = [image.file.name, *(rendition.file.name for rendition in image.renditions.all())]
+    storage = image.file.storage
+    image_id = image.pk
+    image.delete()
+    _delete_after_commit(storage, [name for name in names if name])
+    logger.info("image %s deleted with %d files", image_id, len(names))
+
+
 def _generated_name(image: Image) -> str:
     stream = image.file.file
     stream.seek(0)

@@ -254,3 +254,35 @@ def test_replacing_the_file_replaces_the_renditions(
     remaining = set(media_files())
     assert not old_files & remaining
     assert len(remaining) == 1 + 4
+
+
+def test_deleting_an_image_removes_its_files_and_keeps_the_article(
+    editor_client, media_files, django_capture_on_commit_callbacks
+):
+    image = ImageFactory()
+    article = ArticleFactory(lead_image=image)
+    assert media_files()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(f"/admin/articles/image/{image.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Image.objects.exists() and not Rendition.objects.exists()
+    assert media_files() == []
+    article.refresh_from_db()
+    assert article.lead_image is None
+
+
+def test_bulk_deleting_images_removes_their_files(
+    editor_client, media_files, django_capture_on_commit_callbacks
+):
+    images = ImageFactory.create_batch(2)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            "/admin/articles/image/",
+            {
+                "action": "delete_selected",
+                "_selected_action": [i.pk for i in images],
+                "post": "yes",
+            },
+        )
+    assert response.status_code == 302
+    assert not Image.objects.exists() and media_files() == []
