@@ -14,27 +14,27 @@ def article_detail(request, slug):
     return render(request, "articles/article_detail.html", selectors.article_page_context(article))
 
 
-class HomeView(ListView):
-    template_name = "articles/home.html"
+class ArticleListView(ListView):
+    """A paginated page of public article cards."""
+
     context_object_name = "articles"
     http_method_names = ["get", "head"]
 
     def get_paginate_by(self, queryset):
         return settings.NEWSROOM_PAGE_SIZE
+
+
+class HomeView(ArticleListView):
+    template_name = "articles/home.html"
 
     def get_queryset(self):
         return selectors.articles_for_listing()
 
 
-class TagView(ListView):
+class TagView(ArticleListView):
     """Public articles with one tag; a tag with none answers 404, so drafts' tags stay hidden."""
 
     template_name = "articles/tag.html"
-    context_object_name = "articles"
-    http_method_names = ["get", "head"]
-
-    def get_paginate_by(self, queryset):
-        return settings.NEWSROOM_PAGE_SIZE
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
