@@ -4,4 +4,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
+from newsroom.startup import require_secret_key  # noqa: E402 - needs the settings module set
+
+require_secret_key()
 application = get_wsgi_application()

@@ -12,11 +12,11 @@ from django.template.loader import render_to_string
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_django(env_overrides: dict) -> subprocess.CompletedProcess:
+def run_python(code: str, env_overrides: dict) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(env_overrides)
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env={**env, "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
         capture_output=True,
@@ -25,15 +25,25 @@ def run_django(env_overrides: dict) -> subprocess.CompletedProcess:
     )
 
 
-def test_start_up_stops_without_a_secret_key_when_debug_is_off():
-    result = run_django({})
+@pytest.mark.parametrize("server", ["newsroom.wsgi", "newsroom.asgi"])
+def test_serving_stops_at_start_up_without_a_secret_key_when_debug_is_off(server):
+    result = run_python(f"import {server}", {})
     assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+    assert "ImproperlyConfigured: DJANGO_SECRET_KEY is not set" in result.stderr
 
 
-def test_start_up_works_with_a_secret_key_or_in_debug():
-    assert run_django({"DJANGO_SECRET_KEY": "s" * 50}).returncode == 0
-    assert run_django({"DJANGO_DEBUG": "1"}).returncode == 0
+def test_serving_starts_with_a_secret_key_or_in_debug():
+    assert run_python("import newsroom.wsgi", {"DJANGO_SECRET_KEY": "s" * 50}).returncode == 0
+    assert run_python("import newsroom.wsgi", {"DJANGO_DEBUG": "1"}).returncode == 0
+
+
+def test_commands_that_sign_nothing_run_without_a_secret_key():
+    result = run_python(
+        "import sys; from django.core.management import execute_from_command_line; "
+        "execute_from_command_line(['manage.py', 'check'])",
+        {},
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_healthz_answers_ok_without_touching_the_database(client):
