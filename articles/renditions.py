@@ -35,7 +35,7 @@ def build_renditions(image: Image) -> list[Rendition]:
     storage = image.file.storage
     with storage.open(image.file.name, "rb") as stream, PILImage.open(stream) as picture:
         original_format = PILLOW_FORMATS[picture.format]
-        picture = ImageOps.exif_transpose(picture)
+        picture = _normalised(ImageOps.exif_transpose(picture))
         formats = [Rendition.Format.WEBP]
         if original_format != Rendition.Format.WEBP:
             formats.append(original_format)
@@ -48,11 +48,17 @@ def build_renditions(image: Image) -> list[Rendition]:
         return renditions
 
 
+def _normalised(picture):
+    """RGB or RGBA, so that resizing is smooth (palette images would resize pixelated)
+    and every encoder accepts the result (CMYK, 16-bit and palette modes vary)."""
+    if picture.mode in ("RGB", "RGBA"):
+        return picture
+    return picture.convert("RGBA" if picture.has_transparency_data else "RGB")
+
+
 def _encode(image: Image, picture, width: int, height: int, fmt: str) -> Rendition:
-    if fmt == Rendition.Format.JPEG and picture.mode not in ("RGB", "L"):
+    if fmt == Rendition.Format.JPEG and picture.mode != "RGB":
         picture = _flatten(picture)
-    elif fmt == Rendition.Format.WEBP and picture.mode not in ("RGB", "RGBA"):
-        picture = picture.convert("RGBA" if picture.has_transparency_data else "RGB")
     buffer = io.BytesIO()
     picture.save(buffer, **SAVE_OPTIONS[fmt])
     extension = "jpg" if fmt == Rendition.Format.JPEG else fmt

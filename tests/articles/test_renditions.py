@@ -46,3 +46,25 @@ def test_transparent_png_keeps_its_alpha_in_webp():
     webp = image.renditions.filter(format="webp").first()
     with webp.file.open("rb") as stream, PILImage.open(stream) as picture:
         assert picture.mode == "RGBA"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "mode", "color"),
+    [
+        ("PNG", "P", 3),
+        ("PNG", "LA", (10, 128)),
+        ("PNG", "I;16", 40000),
+        ("PNG", "1", 1),
+        ("JPEG", "CMYK", (0, 60, 200, 10)),
+        ("JPEG", "L", 90),
+    ],
+)
+def test_unusual_colour_modes_get_renditions(fmt, mode, color):
+    image = ImageFactory(
+        file=ContentFile(image_bytes(400, 300, fmt=fmt, mode=mode, color=color), "u")
+    )
+    renditions = list(image.renditions.all())
+    assert {r.width for r in renditions} == {320, 400}
+    for rendition in renditions:
+        with rendition.file.open("rb") as stream, PILImage.open(stream) as picture:
+            assert picture.mode in ("RGB", "RGBA")
