@@ -12,6 +12,7 @@ from articles.models import Image, Rendition
 
 PILLOW_FORMATS = {
     "JPEG": Rendition.Format.JPEG,
+    "MPO": Rendition.Format.JPEG,
     "PNG": Rendition.Format.PNG,
     "WEBP": Rendition.Format.WEBP,
 }

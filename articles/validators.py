@@ -3,8 +3,11 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from PIL import Image as PILImage
 
-# Pillow format name -> file extension for the stored original.
-ALLOWED_IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# Pillow format name -> file extension for the stored original. MPO is a JPEG
+# with extra frames (stereo and HDR cameras); its first frame is the picture.
+ALLOWED_IMAGE_FORMATS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "WEBP": "webp"}
+# WebP renditions cannot be taller or wider than this.
+MAX_SIDE_PIXELS = 16383
 
 
 def validate_image_upload(value) -> None:
@@ -51,6 +54,12 @@ def validate_image_upload(value) -> None:
 
 
 def check_pixel_count(width: int, height: int) -> None:
+    if max(width, height) > MAX_SIDE_PIXELS:
+        raise ValidationError(
+            "This image is %(width)s × %(height)s pixels; no side can be longer than %(limit)s.",
+            code="image_side_too_long",
+            params={"width": width, "height": height, "limit": MAX_SIDE_PIXELS},
+        )
     max_pixels = settings.NEWSROOM_IMAGE_MAX_PIXELS
     if width * height > max_pixels:
         raise ValidationError(

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             name='Image',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.ImageField(height_field='height', help_text='JPEG, PNG or WebP. Resized copies are made when you save.', upload_to='images/%Y/%m/', validators=[articles.validators.validate_image_upload], width_field='width')),
+                ('file', models.ImageField(height_field='height', help_text='JPEG, PNG or WebP. Resized copies are made when you save.', max_length=255, upload_to='images/%Y/%m/', validators=[articles.validators.validate_image_upload], width_field='width')),
                 ('alt_text', models.CharField(help_text='What the picture shows, for readers who cannot see it.', max_length=300)),
                 ('caption', models.CharField(blank=True, max_length=300)),
                 ('credit', models.CharField(blank=True, help_text='Photographer or agency, e.g. “Reuters/Jane Doe”.', max_length=200)),

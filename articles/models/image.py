@@ -31,6 +31,7 @@ http_url = URLValidator(schemes=["http", "https"])
 class Image(models.Model):
     file = models.ImageField(
         upload_to="images/%Y/%m/",
+        max_length=255,
         width_field="width",
         height_field="height",
         validators=[validate_image_upload],
