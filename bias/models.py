@@ -1,12 +1,17 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 
 class RatingQuerySet(models.QuerySet):
     def current_for(self, article):
-        """The article's rating as readers see it: the latest published one."""
-        return self.filter(article=article).order_by("-published_at", "-pk").first()
+        """The article's rating as readers see it: the latest whose time has come."""
+        return (
+            self.filter(article=article, published_at__lte=timezone.now())
+            .order_by("-published_at", "-pk")
+            .first()
+        )
 
 
 class Rating(models.Model):
