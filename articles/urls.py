@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from articles import views
 
@@ -7,5 +7,6 @@ app_name = "articles"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
-    path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    # Tag slugs edited by hand in the admin may hold any letters, not only ASCII.
+    re_path(r"^tags/(?P<slug>[-\w]+)/$", views.TagView.as_view(), name="tag"),
 ]

@@ -143,6 +143,8 @@ LOGGING = {
 }
 
 TAGGIT_CASE_INSENSITIVE = True
+# "Україна" -> "ukrayina": tag addresses stay ASCII.
+TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 
 # Newsroom's own settings.
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
