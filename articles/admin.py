@@ -4,11 +4,14 @@ from django.db import models
 from django.utils.html import format_html
 
 from articles import services
+from articles.forms import ArticleAdminForm, DelegationMemberForm, DelegationMemberFormSet
 from articles.models import Article, Comment, Delegation, DelegationMember, Image, Section
 
 
 class DelegationMemberInline(nested_admin.NestedTabularInline):
     model = DelegationMember
+    form = DelegationMemberForm
+    formset = DelegationMemberFormSet
     fields = ("name", "role", "is_head", "position")
     sortable_field_name = "position"
     extra = 0
@@ -31,6 +34,7 @@ class SectionInline(nested_admin.NestedStackedInline):
 
 @admin.register(Article)
 class ArticleAdmin(nested_admin.NestedModelAdmin):
+    form = ArticleAdminForm
     list_display = ("title", "status", "author", "published_at", "updated_at")
     list_filter = ("status", "comments_enabled", ("author", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("author",)
@@ -60,6 +64,11 @@ class ArticleAdmin(nested_admin.NestedModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("lead_image")
 
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return services.article_can_edit(user=request.user, article=obj)
+
     @admin.display(description="Preview")
     def lead_image_preview(self, obj):
         if obj.lead_image is None:
@@ -86,7 +95,11 @@ class ImageAdmin(admin.ModelAdmin):
     list_display = ("thumbnail", "alt_text", "credit_line", "license", "dimensions", "created_at")
     list_filter = ("license",)
     search_fields = ("alt_text", "caption", "credit", "source")
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        # The uploader's file name is replaced by a generated one, so its length is no matter.
+        models.ImageField: {"max_length": None},
+    }
     readonly_fields = ("preview", "credit_line_preview", "dimensions")
     fieldsets = [
         (None, {"fields": ("file", "preview", "alt_text", "caption")}),

@@ -6,11 +6,21 @@ import uuid
 from django.db import transaction
 from PIL import Image as PILImage
 
-from articles.models import Image
+from articles.models import Article, Image
 from articles.renditions import build_renditions
 from articles.validators import ALLOWED_IMAGE_FORMATS
 
 logger = logging.getLogger(__name__)
+
+
+def article_can_edit(*, user, article: Article) -> bool:
+    """Who may change an article: whoever can publish edits any article;
+    a journalist edits only their own, and only while it is a draft."""
+    if not user.has_perm("articles.change_article"):
+        return False
+    if user.has_perm("articles.publish_article"):
+        return True
+    return article.author_id == user.pk and article.status == Article.Status.DRAFT
 
 
 @transaction.atomic
@@ -26,9 +36,17 @@ def image_save(*, image: Image, file_changed: bool) -> Image:
         if image.pk is not None:
             replaced_file = Image.objects.filter(pk=image.pk).values_list("file", flat=True).first()
         image.file.name = _generated_name(image)
-    image.save()
-    if file_changed or not image.renditions.exists():
-        _replace_renditions(image)
+    stored: list[str] = []  # files this save wrote, removed again if it fails
+    try:
+        image.save()
+        if file_changed:
+            stored.append(image.file.name)
+        if file_changed or not image.renditions.exists():
+            _replace_renditions(image, stored)
+    except Exception:
+        for name in stored:
+            image.file.storage.delete(name)
+        raise
     if replaced_file:
         _delete_after_commit(image.file.storage, [replaced_file])
     logger.info("image %s saved (file changed: %s)", image.pk, file_changed)
@@ -58,12 +76,12 @@ def _generated_name(image: Image) -> str:
     return f"{uuid.uuid4().hex}.{extension}"
 
 
-def _replace_renditions(image: Image) -> None:
-    stale = list(image.renditions.all())
-    stale_files = [rendition.file.name for rendition in stale]
+def _replace_renditions(image: Image, stored: list[str]) -> None:
+    stale_files = [rendition.file.name for rendition in image.renditions.all()]
     image.renditions.all().delete()
     for rendition in build_renditions(image):
         rendition.save()
+        stored.append(rendition.file.name)
     _delete_after_commit(image.file.storage, stale_files)
 
 

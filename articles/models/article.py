@@ -89,6 +89,11 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        # Published without a time means published now, as in every CMS.
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+
     @property
     def is_public(self) -> bool:
         return (

@@ -118,6 +118,118 @@ def test_journalist_cannot_publish_through_a_forged_post(client, journalist):
     assert article.author == journalist
 
 
+@pytest.mark.parametrize(
+    ("own", "status", "allowed"),
+    [
+        (True, Article.Status.DRAFT, True),
+        (True, Article.Status.IN_REVIEW, False),
+        (True, Article.Status.PUBLISHED, False),
+        (False, Article.Status.DRAFT, False),
+    ],
+)
+def test_journalists_edit_only_their_own_drafts(client, journalist, own, status, allowed):
+    article = ArticleFactory(
+        status=status, author=journalist if own else UserFactory(), title="Before"
+    )
+    data = {
+        "title": "After",
+        "slug": article.slug,
+        "summary": article.summary,
+        "tags": "",
+        "lead_image": "",
+        "comments_enabled": "on",
+        **management("sections", 0),
+        **management("delegations", 0),
+        **management("delegations-empty-members", 0),
+        "_save": "Save",
+    }
+    response = client.post(f"/admin/articles/article/{article.pk}/change/", data)
+    article.refresh_from_db()
+    if allowed:
+        assert response.status_code == 302
+        assert article.title == "After"
+    else:
+        assert response.status_code == 403
+        assert article.title == "Before"
+
+
+def test_publishing_without_a_time_publishes_now(editor_client):
+    response = editor_client.post(
+        "/admin/articles/article/add/", article_post_data(status="published")
+    )
+    assert response.status_code == 302
+    article = Article.objects.get(slug="talks-resume-in-istanbul")
+    assert article.is_public
+
+
+def test_tags_in_any_script_get_ascii_addresses_that_work(editor_client, client):
+    response = editor_client.post(
+        "/admin/articles/article/add/",
+        article_post_data(status="published", tags="Україна, 東京, Diplomacy"),
+    )
+    assert response.status_code == 302
+    slugs = sorted(Article.objects.get().tags.slugs())
+    assert slugs == ["diplomacy", "dong-jing", "ukrayina"]
+    for slug in slugs:
+        assert client.get(f"/tags/{slug}/").status_code == 200
+    assert client.get("/").status_code == 200
+
+
+def test_a_tag_with_no_letter_or_digit_gets_a_form_error(editor_client):
+    response = editor_client.post(
+        "/admin/articles/article/add/", article_post_data(tags="Diplomacy, !!!, 🔥")
+    )
+    assert response.status_code == 200
+    assert "Each tag needs at least one letter or digit: “!!!”, “🔥”." in str(
+        response.context["adminform"].form.errors["tags"]
+    )
+    assert not Article.objects.exists()
+
+
+def test_a_tag_slug_edited_to_unicode_still_links(client):
+    from taggit.models import Tag
+
+    article = ArticleFactory(tags=["Kyiv"])
+    Tag.objects.filter(name="Kyiv").update(slug="київ")
+    assert 'href="/tags/%D0%BA%D0%B8%D1%97%D0%B2/"' in client.get("/").content.decode()
+    assert client.get(article.get_absolute_url()).status_code == 200
+    assert client.get("/tags/київ/").status_code == 200
+
+
+def test_two_heads_of_one_delegation_get_a_form_error(editor_client):
+    data = article_post_data()
+    data["delegations-0-members-1-is_head"] = "on"
+    response = editor_client.post("/admin/articles/article/add/", data)
+    assert response.status_code == 200
+    assert "A delegation has one head." in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_the_head_of_a_delegation_can_be_swapped_in_one_save(editor_client):
+    editor_client.post("/admin/articles/article/add/", article_post_data())
+    article = Article.objects.get()
+    delegation = article.delegations.get()
+    first, second = delegation.members.order_by("position")
+    data = article_post_data(**{
+        "delegations-INITIAL_FORMS": "1",
+        "delegations-0-id": str(delegation.pk),
+        "delegations-0-article": str(article.pk),
+        "delegations-0-members-INITIAL_FORMS": "2",
+        "delegations-0-members-0-id": str(first.pk),
+        "delegations-0-members-0-delegation": str(delegation.pk),
+        "delegations-0-members-1-id": str(second.pk),
+        "delegations-0-members-1-delegation": str(delegation.pk),
+        "delegations-0-members-1-is_head": "on",
+    })  # fmt: skip
+    del data["delegations-0-members-0-is_head"]
+    data["sections-TOTAL_FORMS"] = "0"
+    response = editor_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.is_head, second.is_head) == (False, True)
+
+
 def test_article_list_has_status_author_date_search_and_filters(editor_client):
     ArticleFactory(title="Ceasefire holds")
     ArticleFactory(title="Harvest report")
@@ -286,3 +398,58 @@ def test_bulk_deleting_images_removes_their_files(
         )
     assert response.status_code == 302
     assert not Image.objects.exists() and media_files() == []
+
+
+@pytest.mark.parametrize("size", [(1000, 17_000), (17_000, 300)], ids=["tall", "wide"])
+def test_an_image_too_long_for_webp_gets_a_form_error(editor_client, media_files, size):
+    upload = SimpleUploadedFile("long.png", image_bytes(*size, fmt="PNG", mode="1", color=1))
+    response = editor_client.post("/admin/articles/image/add/", image_post(upload))
+    assert response.status_code == 200
+    assert "no side can be longer than 16383" in str(response.context["adminform"].form.errors)
+    assert media_files() == []
+
+
+def test_camera_jpeg_with_extra_frames_is_accepted(editor_client):
+    import io
+
+    frames = [PILImage.new("RGB", (640, 480), c) for c in ((200, 0, 0), (0, 0, 200))]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format="MPO", save_all=True, append_images=frames[1:])
+    upload = SimpleUploadedFile("stereo.jpg", buffer.getvalue(), "image/jpeg")
+    response = editor_client.post("/admin/articles/image/add/", image_post(upload))
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert image.file.name.endswith(".jpg")
+    assert {r.format for r in image.renditions.all()} == {"jpeg", "webp"}
+
+
+def test_a_long_upload_name_is_no_problem(editor_client):
+    upload = SimpleUploadedFile("x" * 240 + ".jpg", image_bytes(), "image/jpeg")
+    response = editor_client.post("/admin/articles/image/add/", image_post(upload))
+    assert response.status_code == 302
+    assert len(Image.objects.get().file.name) < 80
+
+
+def test_large_uploads_streamed_to_disk_get_renditions(editor_client, settings):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1_000  # stored as a temporary file, then moved
+    content = image_bytes(700, 400, fmt="PNG")
+    assert len(content) > settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+    upload = SimpleUploadedFile("big.png", content, "image/png")
+    response = editor_client.post("/admin/articles/image/add/", image_post(upload))
+    assert response.status_code == 302
+    assert Image.objects.get().renditions.count() == 6
+
+
+def test_a_failed_save_leaves_no_files_behind(media_files, monkeypatch):
+    from django.core.files.base import ContentFile
+
+    from articles import services
+
+    def broken(image):
+        raise OSError("encoder failed")
+
+    monkeypatch.setattr(services, "build_renditions", broken)
+    image = Image(alt_text="x", file=ContentFile(image_bytes(), name="a.jpg"))
+    with pytest.raises(OSError, match="encoder failed"):
+        services.image_save(image=image, file_changed=True)
+    assert media_files() == []
