@@ -147,3 +147,8 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ("article",)
     search_fields = ("author_name", "body")
     raw_id_fields = ("article", "parent")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("articles.moderate_comment") and super().has_change_permission(
+            request, obj
+        )

@@ -453,3 +453,26 @@ def test_a_failed_save_leaves_no_files_behind(media_files, monkeypatch):
     with pytest.raises(OSError, match="encoder failed"):
         services.image_save(image=image, file_changed=True)
     assert media_files() == []
+
+
+def test_changing_a_comment_needs_the_moderate_permission(client):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import CommentFactory
+
+    comment = CommentFactory(status="pending")
+    clerk = UserFactory(username="clerk", is_staff=True)
+    clerk.user_permissions.add(
+        *Permission.objects.filter(codename__in=["change_comment", "view_comment"])
+    )
+    client.force_login(clerk)
+    response = client.post(
+        f"/admin/articles/comment/{comment.pk}/change/",
+        {"article": comment.article_id, "author_name": "x", "author_email": "x@example.org",
+         "body": "edited", "status": "approved"},
+    )  # fmt: skip
+    assert response.status_code == 403
+    comment.refresh_from_db()
+    assert (comment.status, comment.body) == ("pending", "Thanks for the clear summary.")
+    client.force_login(staff("Moderators"))
+    assert client.get(f"/admin/articles/comment/{comment.pk}/change/").status_code == 200
