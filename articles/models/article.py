@@ -75,6 +75,15 @@ class Article(models.Model):
     comments_enabled = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Raised by every save; an edit made from an older version is a conflict.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -100,6 +109,14 @@ class Article(models.Model):
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
             and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
         )
 
     @property

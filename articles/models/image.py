@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils.html import format_html
@@ -49,6 +50,14 @@ class Image(models.Model):
         max_length=200, blank=True, help_text="Where it was found, e.g. “Wikimedia Commons”."
     )
     source_url = models.URLField(blank=True, validators=[http_url])
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     width = models.PositiveIntegerField(editable=False, null=True)
     height = models.PositiveIntegerField(editable=False, null=True)
     created_at = models.DateTimeField(auto_now_add=True)

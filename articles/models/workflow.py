@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.db import models
+
+from .article import Article
+
+
+class StatusChange(models.Model):
+    """One move through the workflow: who, when, from, to, and why."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Article.Status)
+    to_status = models.CharField(max_length=20, choices=Article.Status)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+    publish_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.article_id}: {self.from_status} → {self.to_status}"
+
+
+class Correction(models.Model):
+    """A dated note appended to a published article; never edited or removed."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    note = models.TextField(max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Correction to {self.article_id} ({self.created_at:%Y-%m-%d})"
