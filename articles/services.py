@@ -2,15 +2,39 @@
 
 import logging
 import uuid
+from datetime import datetime
 
+import reversion
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import get_text_list
 from PIL import Image as PILImage
+from reversion.models import Version
 
-from articles.models import Article, Image
+from articles import workflow
+from articles.models import (
+    Article,
+    Correction,
+    Delegation,
+    DelegationMember,
+    Image,
+    Section,
+    StatusChange,
+)
 from articles.renditions import build_renditions
+from articles.revisions import snapshot
 from articles.validators import ALLOWED_IMAGE_FORMATS
 
 logger = logging.getLogger(__name__)
+
+
+class WorkflowError(Exception):
+    """A move or an edit the rules refuse. The message is for the person who tried."""
+
+
+class EditConflict(WorkflowError):
+    """The article changed after this edit began; saving would overwrite that change."""
 
 
 def article_can_edit(*, user, article: Article) -> bool:
@@ -21,6 +45,193 @@ def article_can_edit(*, user, article: Article) -> bool:
     if user.has_perm("articles.publish_article"):
         return True
     return article.author_id == user.pk and article.status == Article.Status.DRAFT
+
+
+def conflict_message(article: Article) -> str:
+    editor = article.updated_by
+    who = (editor.get_full_name() or editor.get_username()) if editor else "Someone"
+    when = date_format(timezone.localtime(article.updated_at), "j F Y, H:i")
+    return (
+        f"{who} changed this article at {when}, after you opened it. Nothing was saved: "
+        "open the article again to see their change, then make yours."
+    )
+
+
+@transaction.atomic
+def article_save(*, article: Article, user, expected_version: int | None) -> Article:
+    """Save an edit to an article's text, refusing rights it lacks and stale versions.
+
+    A new article belongs to whoever wrote it. An edit made from an older version
+    than the stored one is a conflict and writes nothing. Every save raises the
+    version, so the next stale edit is caught too.
+    """
+    if article.pk is None:
+        if not user.has_perm("articles.add_article"):
+            raise WorkflowError("You do not have permission to write articles.")
+        article.author = user
+        article.version = 1
+    else:
+        stored = (
+            Article.objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .get(pk=article.pk)
+        )
+        if not article_can_edit(user=user, article=stored):
+            raise WorkflowError("You do not have permission to edit this article.")
+        if expected_version != stored.version:
+            raise EditConflict(conflict_message(stored))
+        # The workflow owns these; an edit never changes them.
+        article.status, article.published_at = stored.status, stored.published_at
+        article.author_id = stored.author_id
+        article.version = stored.version + 1
+    article.updated_by = user
+    article.save()
+    logger.info("article %s saved by %s (version %s)", article.pk, user.pk, article.version)
+    return article
+
+
+def article_publish_gate(article: Article) -> list[str]:
+    """What an article still lacks before it may be published (empty when nothing)."""
+    missing = []
+    if not article.title.strip():
+        missing.append("a title")
+    if not article.summary.strip():
+        missing.append("a summary")
+    if not article.sections.exists():
+        missing.append("at least one section")
+    if article.lead_image_id is not None:
+        if not article.lead_image.credit.strip():
+            missing.append("a credit for the lead image")
+        if not article.lead_image.license:
+            missing.append("a licence for the lead image")
+    return missing
+
+
+@transaction.atomic
+def article_transition(
+    *,
+    article: Article,
+    target: str,
+    user,
+    note: str = "",
+    publish_at: datetime | None = None,
+) -> Article:
+    """Move an article through the workflow, if the table has the move and the user may make it.
+
+    Publishing passes the publish gate first and sets the publication time
+    (now, or a future time, which schedules it). Every move is logged. A refused
+    move raises WorkflowError and changes nothing.
+    """
+    stored = Article.objects.select_for_update().get(pk=article.pk)
+    transition = workflow.find_transition(stored.status, target)
+    if transition is None:
+        raise WorkflowError(
+            f"An article that is {Article.Status(stored.status).label.lower()} cannot be moved "
+            f"to {Article.Status(target).label.lower()}."
+        )
+    if not workflow.user_may(user, transition, stored):
+        raise WorkflowError(
+            f"You do not have permission to {transition.action.lower()} this article."
+        )
+    note = note.strip()
+    if transition.note_required and not note:
+        raise WorkflowError("Add a note for the author saying what needs to change.")
+    if target == Article.Status.PUBLISHED:
+        missing = article_publish_gate(stored)
+        if missing:
+            raise WorkflowError(
+                f"Not published: the article needs {get_text_list(missing, 'and')}."
+            )
+        stored.published_at = publish_at or timezone.now()
+    elif publish_at is not None:
+        raise WorkflowError("A publication time goes only with publishing.")
+    source = stored.status
+    stored.status = target
+    stored.updated_by = user
+    stored.version += 1
+    stored.save(update_fields=["status", "published_at", "updated_by", "version", "updated_at"])
+    StatusChange.objects.create(
+        article=stored,
+        from_status=source,
+        to_status=target,
+        user=user,
+        note=note,
+        publish_at=stored.published_at if target == Article.Status.PUBLISHED else None,
+    )
+    logger.info("article %s moved %s -> %s by %s", stored.pk, source, target, user.pk)
+    return stored
+
+
+@transaction.atomic
+def article_add_correction(*, article: Article, user, note: str) -> Correction:
+    """Append a dated correction to a published article (editors only)."""
+    if not user.has_perm("articles.publish_article"):
+        raise WorkflowError("Only editors add corrections.")
+    stored = Article.objects.select_for_update().get(pk=article.pk)
+    if stored.status != Article.Status.PUBLISHED:
+        raise WorkflowError("Corrections are added to published articles.")
+    correction = Correction(article=stored, note=note.strip(), created_by=user)
+    correction.full_clean()
+    correction.save()
+    logger.info("correction %s added to article %s by %s", correction.pk, article.pk, user.pk)
+    return correction
+
+
+def article_record_revision(*, article: Article, user, comment: str) -> None:
+    """Keep the article's text as it now stands, with its sections and delegations."""
+    with reversion.create_revision(manage_manually=True):
+        reversion.add_to_revision(article)
+        reversion.set_user(user)
+        reversion.set_comment(comment)
+
+
+@transaction.atomic
+def article_restore_revision(*, article: Article, version: Version, user) -> Article:
+    """Bring back an earlier text as a new revision; status and dates stay as they are."""
+    if int(version.object_id) != article.pk:
+        raise WorkflowError("That revision belongs to another article.")
+    if not article_can_edit(user=user, article=article):
+        raise WorkflowError("You do not have permission to edit this article.")
+    old = snapshot(version)
+    stored = Article.objects.select_for_update().get(pk=article.pk)
+    stored.title = old.article["title"]
+    stored.summary = old.article["summary"]
+    image_id = old.article["lead_image_id"]
+    stored.lead_image_id = image_id if Image.objects.filter(pk=image_id).exists() else None
+    stored.updated_by = user
+    stored.version += 1
+    stored.save()
+    stored.sections.all().delete()
+    stored.delegations.all().delete()
+    for section in old.sections:
+        Section.objects.create(
+            article=stored,
+            kind=section["kind"],
+            heading=section["heading"],
+            body=section["body"],
+            position=section["position"],
+        )
+    for old_delegation in old.delegations:
+        delegation = Delegation.objects.create(
+            article=stored,
+            party=old_delegation["party"],
+            notes=old_delegation["notes"],
+            position=old_delegation["position"],
+        )
+        DelegationMember.objects.bulk_create(
+            DelegationMember(
+                delegation=delegation,
+                name=member["name"],
+                role=member["role"],
+                is_head=member["is_head"],
+                position=member["position"],
+            )
+            for member in old_delegation["members"]
+        )
+    when = date_format(timezone.localtime(version.revision.date_created), "j F Y, H:i")
+    article_record_revision(article=stored, user=user, comment=f"Restored the revision of {when}")
+    logger.info("article %s restored to version %s by %s", stored.pk, version.pk, user.pk)
+    return stored
 
 
 @transaction.atomic

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "taggit",
     "nested_admin",
+    "reversion",
     "articles",
     "bias",
 ]
@@ -153,3 +154,5 @@ NEWSROOM_IMAGE_MAX_BYTES = 20 * 1024 * 1024
 # Checked from the image header before any decoding: refuses decompression bombs.
 NEWSROOM_IMAGE_MAX_PIXELS = 40_000_000
 NEWSROOM_RENDITION_WIDTHS = (320, 640, 960, 1280, 1920)
+# How long a shared preview link works.
+NEWSROOM_PREVIEW_MAX_AGE_HOURS = 48

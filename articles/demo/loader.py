@@ -82,6 +82,7 @@ def load_seed_article() -> tuple[Article, bool]:
         why=seed.RATING_WHY,
         published_at=seed.PUBLISHED_AT,
     )
+    services.article_record_revision(article=article, user=desk, comment="Loaded the demo")
     logger.info("demo article %s loaded", article.slug)
     return article, True
 
