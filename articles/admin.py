@@ -1,8 +1,14 @@
 import nested_admin
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
+from django.http import HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
+from articles import admin_views as article_admin_views
 from articles import services
 from articles.forms import ArticleAdminForm, DelegationMemberForm, DelegationMemberFormSet
 from articles.models import Article, Comment, Delegation, DelegationMember, Image, Section
@@ -35,39 +41,87 @@ class SectionInline(nested_admin.NestedStackedInline):
 @admin.register(Article)
 class ArticleAdmin(nested_admin.NestedModelAdmin):
     form = ArticleAdminForm
-    list_display = ("title", "status", "author", "published_at", "updated_at")
+    list_display = ("title", "publication", "author", "published_at", "updated_at")
     list_filter = ("status", "comments_enabled", ("author", admin.RelatedOnlyFieldListFilter))
-    list_select_related = ("author",)
     search_fields = ("title", "summary", "slug")
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("lead_image",)
-    readonly_fields = ("author", "lead_image_preview", "created_at", "updated_at")
-    fieldsets = [
-        (None, {"fields": ("title", "slug", "summary", "tags")}),
-        ("Lead image", {"fields": ("lead_image", "lead_image_preview")}),
-        ("Publication", {"fields": ("status", "published_at", "comments_enabled")}),
-        ("Record", {"fields": ("author", "created_at", "updated_at"), "classes": ["collapse"]}),
-    ]
+    readonly_fields = (
+        "author",
+        "publication",
+        "lead_image_preview",
+        "workflow_log",
+        "corrections_list",
+        "created_at",
+        "updated_at",
+    )
     inlines = [SectionInline, DelegationInline]
 
     class Media:
         css = {"all": ["css/admin.css"]}
         js = ["js/image-chooser.js"]
 
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if not request.user.has_perm("articles.publish_article"):
-            readonly += ["status", "published_at"]
-        return readonly
+    def get_fieldsets(self, request, obj=None):
+        workflow_fields = ["publication", "transition", "publish_at", "note"]
+        may_correct = request.user.has_perm("articles.publish_article")
+        if obj is not None and obj.status == Article.Status.PUBLISHED and may_correct:
+            workflow_fields.append("correction")
+        record = ["author", "created_at", "updated_at"]
+        if obj is not None:
+            record = ["workflow_log", "corrections_list", *record]
+        return [
+            (
+                None,
+                {
+                    "fields": [
+                        "title",
+                        "slug",
+                        "summary",
+                        "tags",
+                        "comments_enabled",
+                        "loaded_version",
+                    ]
+                },
+            ),
+            ("Lead image", {"fields": ["lead_image", "lead_image_preview"]}),
+            ("Workflow", {"fields": workflow_fields}),
+            ("Record", {"fields": record}),
+        ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("lead_image")
+        # Naming select_related here makes the change list skip list_select_related.
+        queryset = (
+            super().get_queryset(request).select_related("author", "lead_image", "updated_by")
+        )
+        if not request.user.has_perm("articles.publish_article"):
+            # Journalists see their own articles only.
+            queryset = queryset.filter(author=request.user)
+        return queryset
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return super().has_change_permission(request)
         return services.article_can_edit(user=request.user, article=obj)
+
+    def get_urls(self):
+        return article_admin_views.urls(self) + super().get_urls()
+
+    @admin.display(description="Status", ordering="status")
+    def publication(self, obj):
+        if obj.pk is None:
+            return "Draft (new)"
+        if obj.is_scheduled:
+            return (
+                f"Scheduled for {date_format(timezone.localtime(obj.published_at), 'j F Y, H:i')}"
+            )
+        if obj.status == Article.Status.PUBLISHED:
+            return f"Published {date_format(timezone.localtime(obj.published_at), 'j F Y, H:i')}"
+        return obj.get_status_display()
 
     @admin.display(description="Preview")
     def lead_image_preview(self, obj):
@@ -75,10 +129,61 @@ class ArticleAdmin(nested_admin.NestedModelAdmin):
             return "No lead image"
         return image_tag(obj.lead_image, width=240)
 
+    @admin.display(description="Workflow log")
+    def workflow_log(self, obj):
+        changes = obj.status_changes.select_related("user")
+        return render_to_string("admin/articles/article/workflow_log.html", {"changes": changes})
+
+    @admin.display(description="Corrections")
+    def corrections_list(self, obj):
+        return render_to_string(
+            "admin/articles/article/corrections.html", {"corrections": obj.corrections.all()}
+        )
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
+        services.article_save(
+            article=obj, user=request.user, expected_version=form.cleaned_data.get("loaded_version")
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        services.article_record_revision(
+            article=article, user=request.user, comment="Changed" if change else "Created"
+        )
+        try:
+            if correction := form.cleaned_data.get("correction", "").strip():
+                services.article_add_correction(article=article, user=request.user, note=correction)
+            if target := form.cleaned_data.get("transition"):
+                moved = services.article_transition(
+                    article=article,
+                    target=target,
+                    user=request.user,
+                    note=form.cleaned_data.get("note", ""),
+                    publish_at=form.cleaned_data.get("publish_at"),
+                )
+                self.message_user(request, f"“{moved}”: {self.publication(moved)}.")
+        except services.WorkflowError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            request.workflow_refused = True
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(request, "workflow_refused", False):
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if getattr(request, "workflow_refused", False):
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.WorkflowError as error:
+            # A conflict found while saving (after the form checked) writes nothing.
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(request.path)
 
 
 def image_tag(image: Image, *, width: int):

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.urls import reverse
 
 
 class ChooserAutocompleteJsonView(AutocompleteJsonView):
@@ -17,10 +18,40 @@ class ChooserAutocompleteJsonView(AutocompleteJsonView):
         return result
 
 
+def editorial_desk(user) -> list[dict]:
+    """The counts on the admin's front page: the person's drafts, and what awaits review."""
+    from articles.models import Article
+
+    if not user.has_perm("articles.view_article"):
+        return []
+    changelist = reverse("admin:articles_article_changelist")
+    drafts = Article.objects.filter(author=user, status=Article.Status.DRAFT)
+    in_review = Article.objects.filter(status=Article.Status.IN_REVIEW)
+    if not user.has_perm("articles.publish_article"):
+        in_review = in_review.filter(author=user)
+    return [
+        {
+            "label": "My drafts",
+            "count": drafts.count(),
+            "url": f"{changelist}?status__exact=draft&author__id__exact={user.pk}",
+        },
+        {
+            "label": "Awaiting review",
+            "count": in_review.count(),
+            "url": f"{changelist}?status__exact=in_review",
+        },
+    ]
+
+
 class NewsroomAdminSite(admin.AdminSite):
     site_header = "Newsroom"
     site_title = "Newsroom admin"
     index_title = "Editorial desk"
+
+    def index(self, request, extra_context=None):
+        return super().index(
+            request, {"desk": editorial_desk(request.user), **(extra_context or {})}
+        )
 
     def autocomplete_view(self, request):
         return ChooserAutocompleteJsonView.as_view(admin_site=self)(request)

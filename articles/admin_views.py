@@ -1,0 +1,137 @@
+"""The article admin's own pages: preview, shared preview link, revisions."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from reversion.models import Version
+
+from articles import preview, revisions, selectors, services
+from articles.views import render_preview
+
+
+def urls(model_admin):
+    def view(function):
+        return model_admin.admin_site.admin_view(
+            lambda request, *args, **kwargs: function(model_admin, request, *args, **kwargs)
+        )
+
+    return [
+        path("<int:object_id>/preview/", view(staff_preview), name="articles_article_preview"),
+        path(
+            "<int:object_id>/share-preview/",
+            view(share_preview),
+            name="articles_article_share_preview",
+        ),
+        path("<int:object_id>/revisions/", view(revision_list), name="articles_article_revisions"),
+        path(
+            "<int:object_id>/revisions/compare/",
+            view(revision_compare),
+            name="articles_article_revisions_compare",
+        ),
+        path(
+            "<int:object_id>/revisions/<int:version_id>/restore/",
+            view(revision_restore),
+            name="articles_article_revision_restore",
+        ),
+    ]
+
+
+def viewable_article(model_admin, request, object_id):
+    """The article if this person may see it in the admin (journalists: their own), else 404."""
+    article = model_admin.get_object(request, str(object_id))
+    if article is None or not model_admin.has_view_or_change_permission(request, article):
+        raise Http404("No such article.")
+    return article
+
+
+def context(model_admin, request, article, **extra):
+    return {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "original": article,
+        "title": extra.pop("title"),
+        **extra,
+    }
+
+
+def staff_preview(model_admin, request, object_id):
+    article = viewable_article(model_admin, request, object_id)
+    return render_preview(request, selectors.article_for_preview(pk=article.pk))
+
+
+def share_preview(model_admin, request, object_id):
+    article = viewable_article(model_admin, request, object_id)
+    link = request.build_absolute_uri(
+        reverse("articles:preview", kwargs={"token": preview.preview_token(article)})
+    )
+    expires = timezone.now() + timedelta(hours=settings.NEWSROOM_PREVIEW_MAX_AGE_HOURS)
+    return TemplateResponse(
+        request,
+        "admin/articles/article/share_preview.html",
+        context(model_admin, request, article, title="Share a preview", link=link, expires=expires),
+    )
+
+
+def revision_list(model_admin, request, object_id):
+    article = viewable_article(model_admin, request, object_id)
+    return TemplateResponse(
+        request,
+        "admin/articles/article/revisions.html",
+        context(
+            model_admin,
+            request,
+            article,
+            title=f"Revisions of “{article}”",
+            versions=revisions.versions_of(article),
+            can_restore=services.article_can_edit(user=request.user, article=article),
+        ),
+    )
+
+
+def revision_compare(model_admin, request, object_id):
+    article = viewable_article(model_admin, request, object_id)
+    versions = revisions.versions_of(article)
+    try:
+        chosen = sorted({int(request.GET["a"]), int(request.GET["b"])})
+    except (KeyError, ValueError) as error:
+        raise Http404("Choose two revisions to compare.") from error
+    found = {version.pk: version for version in versions.filter(pk__in=chosen)}
+    if len(chosen) != 2 or len(found) != 2:
+        raise Http404("Choose two revisions of this article to compare.")
+    older, newer = sorted(found.values(), key=lambda v: (v.revision.date_created, v.pk))
+    return TemplateResponse(
+        request,
+        "admin/articles/article/revision_compare.html",
+        context(
+            model_admin,
+            request,
+            article,
+            title=f"Changes to “{article}”",
+            older=older,
+            newer=newer,
+            diffs=revisions.compare(revisions.snapshot(older), revisions.snapshot(newer)),
+        ),
+    )
+
+
+def revision_restore(model_admin, request, object_id, version_id):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    article = viewable_article(model_admin, request, object_id)
+    version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
+    if not services.article_can_edit(user=request.user, article=article):
+        raise PermissionDenied
+    try:
+        services.article_restore_revision(article=article, version=version, user=request.user)
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The earlier text is restored, as a new revision.")
+    return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
