@@ -3,12 +3,17 @@
 from django.shortcuts import get_object_or_404
 
 from articles.models import Article, Section
-from bias.models import Rating
+from bias.selectors import current_rating, with_current_rating
 
 
 def article_for_page(*, slug: str) -> Article:
     """The public article with everything its page shows, or 404."""
-    return get_object_or_404(Article.objects.published().for_page(), slug=slug)
+    return get_object_or_404(with_current_rating(Article.objects.published().for_page()), slug=slug)
+
+
+def article_for_preview(*, pk: int) -> Article:
+    """Any article, whatever its status, for staff and shared previews; or 404."""
+    return get_object_or_404(with_current_rating(Article.objects.for_page()), pk=pk)
 
 
 def article_page_context(article: Article) -> dict:
@@ -23,7 +28,8 @@ def article_page_context(article: Article) -> dict:
         "article": article,
         "sections": sections,
         "delegations": delegations,
-        "rating": Rating.objects.current_for(article),
+        "rating": current_rating(article),
+        "corrections": list(article.corrections.all()),
         "comments": list(article.comments.approved().order_by("created_at", "pk")),
     }
 

@@ -7,6 +7,7 @@ app_name = "articles"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
+    path("preview/<str:token>/", views.shared_preview, name="preview"),
     # Tag slugs edited by hand in the admin may hold any letters, not only ASCII.
     re_path(r"^tags/(?P<slug>[-\w]+)/$", views.TagView.as_view(), name="tag"),
 ]

@@ -1,17 +1,35 @@
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from articles import selectors
+from articles import preview, selectors
 
 
 @require_safe
 def article_detail(request, slug):
     article = selectors.article_for_page(slug=slug)
     return render(request, "articles/article_detail.html", selectors.article_page_context(article))
+
+
+def render_preview(request, article):
+    """The public article page for an unpublished article: never indexed, never cached."""
+    context = {**selectors.article_page_context(article), "preview": True}
+    response = render(request, "articles/article_detail.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    patch_cache_control(response, private=True, no_store=True, no_cache=True, max_age=0)
+    return response
+
+
+@require_safe
+def shared_preview(request, token):
+    article_id = preview.article_id_from_token(token)
+    if article_id is None:
+        raise Http404("This preview link is not valid or has expired.")
+    return render_preview(request, selectors.article_for_preview(pk=article_id))
 
 
 class ArticleListView(ListView):
