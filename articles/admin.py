@@ -234,8 +234,13 @@ class ImageAdmin(admin.ModelAdmin):
     def dimensions(self, obj):
         return f"{obj.width} × {obj.height}" if obj.width else "—"
 
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return services.image_can_edit(user=request.user, image=obj)
+
     def save_model(self, request, obj, form, change):
-        services.image_save(image=obj, file_changed="file" in form.changed_data)
+        services.image_save(image=obj, file_changed="file" in form.changed_data, user=request.user)
 
     def delete_model(self, request, obj):
         services.image_delete(image=obj)

@@ -234,13 +234,24 @@ def article_restore_revision(*, article: Article, version: Version, user) -> Art
     return stored
 
 
+def image_can_edit(*, user, image: Image) -> bool:
+    """Editors change any image; others only the images they uploaded."""
+    if not user.has_perm("articles.change_image"):
+        return False
+    return user.has_perm("articles.publish_article") or image.uploaded_by_id == user.pk
+
+
 @transaction.atomic
-def image_save(*, image: Image, file_changed: bool) -> Image:
+def image_save(*, image: Image, file_changed: bool, user=None) -> Image:
     """Validate and store an image; a new file gets a generated name and fresh renditions.
 
     The stored name never comes from the uploader, and renditions are made
     here, at save time, so that no page ever resizes while serving.
     """
+    if image.pk is None:
+        image.uploaded_by = user
+    elif user is not None and not image_can_edit(user=user, image=image):
+        raise WorkflowError("You can change only the images you uploaded.")
     image.full_clean()
     replaced_file = None
     if file_changed:

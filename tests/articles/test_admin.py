@@ -483,3 +483,17 @@ def test_changing_a_comment_needs_the_moderate_permission(client):
     assert (comment.status, comment.body) == ("pending", "Thanks for the clear summary.")
     client.force_login(staff("Moderators"))
     assert client.get(f"/admin/articles/comment/{comment.pk}/change/").status_code == 200
+
+
+def test_journalists_change_only_the_images_they_uploaded(client, journalist):
+    upload = SimpleUploadedFile("mine.jpg", image_bytes(), "image/jpeg")
+    assert client.post("/admin/articles/image/add/", image_post(upload)).status_code == 302
+    mine = Image.objects.get()
+    assert mine.uploaded_by == journalist
+    theirs = ImageFactory(credit="Agency")
+    change = {k: v for k, v in image_post(None, credit="Changed").items() if k != "file"}
+    assert client.post(f"/admin/articles/image/{mine.pk}/change/", change).status_code == 302
+    assert client.post(f"/admin/articles/image/{theirs.pk}/change/", change).status_code == 403
+    theirs.refresh_from_db()
+    mine.refresh_from_db()
+    assert (mine.credit, theirs.credit) == ("Changed", "Agency")
