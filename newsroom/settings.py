@@ -153,3 +153,17 @@ NEWSROOM_IMAGE_MAX_BYTES = 20 * 1024 * 1024
 # Checked from the image header before any decoding: refuses decompression bombs.
 NEWSROOM_IMAGE_MAX_PIXELS = 40_000_000
 NEWSROOM_RENDITION_WIDTHS = (320, 640, 960, 1280, 1920)
+
+# Reader comments.
+# Comments close this many days after publication; None keeps them open.
+NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS = 30
+# Posts allowed per IP address and per email address in each period (seconds).
+NEWSROOM_COMMENTS_RATE_LIMIT = 5
+NEWSROOM_COMMENTS_RATE_PERIOD = 10 * 60
+# The same text from the same email on the same article within this many seconds is stored once.
+NEWSROOM_COMMENTS_DUPLICATE_SECONDS = 60
+# Open reports that put a published comment in the moderators' Reported queue.
+NEWSROOM_COMMENTS_REPORT_THRESHOLD = 3
+# The META key holding the reader's address when a proxy sits in front, e.g.
+# "HTTP_X_FORWARDED_FOR"; REMOTE_ADDR otherwise. Used by rate limits and reports.
+NEWSROOM_CLIENT_IP_HEADER = os.environ.get("NEWSROOM_CLIENT_IP_HEADER", "")

@@ -2,16 +2,19 @@ from .article import Article, ArticleQuerySet
 from .comment import Comment
 from .delegation import Delegation, DelegationMember
 from .image import Image, License, Rendition
+from .moderation import CommentReport, ModerationSettings
 from .section import Section
 
 __all__ = [
     "Article",
     "ArticleQuerySet",
     "Comment",
+    "CommentReport",
     "Delegation",
     "DelegationMember",
     "Image",
     "License",
+    "ModerationSettings",
     "Rendition",
     "Section",
 ]
