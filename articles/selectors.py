@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 
+from articles.comment_selectors import comment_threads
 from articles.models import Article, Section
 from bias.models import Rating
 
@@ -24,7 +25,7 @@ def article_page_context(article: Article) -> dict:
         "sections": sections,
         "delegations": delegations,
         "rating": Rating.objects.current_for(article),
-        "comments": list(article.comments.approved().order_by("created_at", "pk")),
+        "comments": comment_threads(article=article),
     }
 
 

@@ -1,17 +1,17 @@
 from django.conf import settings
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from articles import selectors
+from articles import comment_views, selectors
 
 
 @require_safe
 def article_detail(request, slug):
     article = selectors.article_for_page(slug=slug)
-    return render(request, "articles/article_detail.html", selectors.article_page_context(article))
+    return comment_views.render_article_page(request, article)
 
 
 class ArticleListView(ListView):
