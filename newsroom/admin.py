@@ -24,3 +24,8 @@ class NewsroomAdminSite(admin.AdminSite):
 
     def autocomplete_view(self, request):
         return ChooserAutocompleteJsonView.as_view(admin_site=self)(request)
+
+    def index(self, request, extra_context=None):
+        from articles.comment_admin import queue_counts
+
+        return super().index(request, {**queue_counts(request.user), **(extra_context or {})})
