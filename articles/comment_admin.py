@@ -75,6 +75,14 @@ class CommentModerationForm(forms.ModelForm):
         model = Comment
         fields = ["status"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields:
+            allowed = {*comment_services.DECISIONS, self.instance.status}
+            self.fields["status"].choices = [
+                (value, label) for value, label in Comment.Status.choices if value in allowed
+            ]
+
     def clean_status(self):
         status = self.cleaned_data["status"]
         if "status" in self.changed_data and status not in comment_services.DECISIONS:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import Truncator
 
 
 class CommentQuerySet(models.QuerySet):
@@ -80,7 +81,7 @@ class Comment(models.Model):
         permissions = [("moderate_comment", "Can approve, reject and mark comments as spam")]
 
     def __str__(self):
-        return f"{self.author_name} on {self.article_id}"
+        return f"{self.author_name}: {Truncator(self.body).chars(40)}"
 
     def clean(self):
         if self.parent_id is None:
