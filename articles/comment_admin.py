@@ -20,7 +20,7 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from articles import comment_services
-from articles.models import Comment, CommentReport, ModerationSettings
+from articles.models import Comment, CommentDecision, CommentReport, ModerationSettings
 
 DECISION_LABELS = {
     Comment.Status.APPROVED: "Approve",
@@ -68,6 +68,25 @@ class CommentReportInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class CommentDecisionInline(admin.TabularInline):
+    model = CommentDecision
+    fields = ("decided_at", "from_status", "to_status", "decided_by", "reason")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = "decision"
+    verbose_name_plural = "moderation history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("decided_by")
 
 
 class CommentModerationForm(forms.ModelForm):
@@ -142,7 +161,7 @@ class CommentAdmin(admin.ModelAdmin):
         ("Moderation", {"fields": ("status", "moderation_reason", "commenter_history",
                                    "reports", "moderated_by", "moderated_at")}),
     ]  # fmt: skip
-    inlines = [CommentReportInline]
+    inlines = [CommentDecisionInline, CommentReportInline]
 
     def get_queryset(self, request):
         return with_queue_columns(super().get_queryset(request))

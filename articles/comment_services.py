@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from articles import moderation
-from articles.models import Article, Comment, CommentReport, ModerationSettings
+from articles.models import Article, Comment, CommentDecision, CommentReport, ModerationSettings
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +89,14 @@ def comment_create(
         logger.info("comment on article %s dropped as a duplicate of %s", article.pk, duplicate.pk)
         return duplicate
     comment.save()
+    if verdict.status != Comment.Status.PENDING:
+        CommentDecision.objects.create(
+            comment=comment,
+            from_status=Comment.Status.PENDING,
+            to_status=verdict.status,
+            reason=verdict.reason,
+            decided_at=comment.moderated_at,
+        )
     logger.info(
         "comment %s on article %s stored as %s %s",
         comment.pk,
@@ -131,8 +139,9 @@ def comment_moderate(*, comment: Comment, status: str, user) -> Comment:
 
     Needs `articles.moderate_comment`, checked here whatever the caller hid.
     Any decision may be revised (a spam false positive approved, an approved
-    comment taken down); deciding closes the readers' open reports on it,
-    which takes it out of the Reported queue.
+    comment taken down); each one is kept as a CommentDecision row. Deciding
+    closes the readers' open reports on it, which takes it out of the
+    Reported queue.
     """
     if not user.has_perm("articles.moderate_comment"):
         raise PermissionDenied("Moderating comments needs the moderate_comment permission.")
@@ -144,6 +153,13 @@ def comment_moderate(*, comment: Comment, status: str, user) -> Comment:
     comment.moderated_by = user
     comment.moderated_at = timezone.now()
     comment.save(update_fields=["status", "moderated_by", "moderated_at"])
+    CommentDecision.objects.create(
+        comment=comment,
+        from_status=previous,
+        to_status=status,
+        decided_by=user,
+        decided_at=comment.moderated_at,
+    )
     closed = comment.reports.filter(resolved_at__isnull=True).update(
         resolved_at=comment.moderated_at
     )

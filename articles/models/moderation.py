@@ -3,7 +3,11 @@
 import re
 from functools import cached_property
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+from .comment import Comment
 
 
 class ModerationSettings(models.Model):
@@ -48,8 +52,8 @@ class ModerationSettings(models.Model):
 
     @classmethod
     def load(cls) -> "ModerationSettings":
-        settings, _ = cls.objects.get_or_create(pk=1)
-        return settings
+        row, _ = cls.objects.get_or_create(pk=1)
+        return row
 
     @cached_property
     def banned_pattern(self) -> re.Pattern | None:
@@ -104,3 +108,29 @@ class CommentReport(models.Model):
 
     def __str__(self):
         return f"Report on comment {self.comment_id}"
+
+
+class CommentDecision(models.Model):
+    """One move of a comment's status: the moderation history moderators see on the comment."""
+
+    comment = models.ForeignKey(
+        "articles.Comment", on_delete=models.CASCADE, related_name="decisions"
+    )
+    from_status = models.CharField(max_length=20, choices=Comment.Status)
+    to_status = models.CharField(max_length=20, choices=Comment.Status)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the automatic rules decided.",
+    )
+    reason = models.CharField(max_length=255, blank=True)
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"

@@ -29,6 +29,11 @@ def moderator(client):
     return user
 
 
+# The read-only inlines' management forms, as the change form sends them.
+INLINES = {f"{prefix}-{name}": "0" for prefix in ("decisions", "reports")
+           for name in ("TOTAL_FORMS", "INITIAL_FORMS")}  # fmt: skip
+
+
 def rows(response) -> list[str]:
     soup = BeautifulSoup(response.content, "html.parser")
     return [cell.get_text() for cell in soup.select("#result_list .field-excerpt")]
@@ -115,7 +120,7 @@ def test_moderators_cannot_change_what_a_reader_wrote(client, moderator):
     response = client.post(
         f"{CHANGELIST}{comment.pk}/change/",
         {"author_name": "Someone else", "body": "Edited words", "author_email": "x@example.org",
-         "status": "approved", "reports-TOTAL_FORMS": "0", "reports-INITIAL_FORMS": "0"},
+         "status": "approved", **INLINES},
     )  # fmt: skip
     assert response.status_code == 302
     comment.refresh_from_db()
@@ -130,9 +135,10 @@ def test_the_change_form_refuses_sending_back_to_pending(client, moderator):
     comment = CommentFactory(status="approved")
     response = client.post(
         f"{CHANGELIST}{comment.pk}/change/",
-        {"status": "pending", "reports-TOTAL_FORMS": "0", "reports-INITIAL_FORMS": "0"},
+        {"status": "pending", **INLINES},
     )
     assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
     comment.refresh_from_db()
     assert comment.status == "approved"
     options = BeautifulSoup(response.content, "html.parser").select("select[name=status] option")
@@ -228,3 +234,13 @@ def test_moderators_edit_the_moderation_settings(client, moderator):
 def test_journalists_cannot_change_moderation_settings(client):
     client.force_login(member("Journalists"))
     assert client.get("/admin/articles/moderationsettings/1/change/").status_code == 403
+
+
+def test_the_change_page_shows_the_moderation_history(client, moderator):
+    comment = CommentFactory(status="pending")
+    client.post(f"{CHANGELIST}{comment.pk}/moderate/spam/")
+    client.post(f"{CHANGELIST}{comment.pk}/moderate/approved/")
+    soup = BeautifulSoup(client.get(f"{CHANGELIST}{comment.pk}/change/").content, "html.parser")
+    history = soup.find(id="decisions-group").get_text(" ", strip=True)
+    assert history.count(moderator.username) == 2
+    assert history.index("Spam") < history.index("Approved")

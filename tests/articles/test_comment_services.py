@@ -172,3 +172,26 @@ def test_a_moderators_own_comment_is_approved_at_once():
     comment = create(user=member("Moderators"))
     assert comment.status == Comment.Status.APPROVED
     assert comment.moderation_reason == "Posted by a moderator."
+
+
+def test_every_move_is_kept_as_a_decision():
+    moderator = member("Moderators")
+    comment = CommentFactory(status=Comment.Status.PENDING)
+    comment_mark_spam(comment=comment, user=moderator)
+    comment_approve(comment=comment, user=moderator)
+    moves = list(comment.decisions.values_list("from_status", "to_status", "decided_by"))
+    assert moves == [("pending", "spam", moderator.pk), ("spam", "approved", moderator.pk)]
+
+
+def test_the_rules_decisions_are_kept_too():
+    from articles.models import ModerationSettings
+
+    rules = ModerationSettings.load()
+    rules.banned_words = "casino"
+    rules.save()
+    comment = create(body="casino bonus")
+    decision = comment.decisions.get()
+    assert (decision.to_status, decision.decided_by, decision.reason) == (
+        "spam", None, "Banned word: “casino”."
+    )  # fmt: skip
+    assert not create(body="Fine words.").decisions.exists()
