@@ -39,8 +39,8 @@ def render_article_page(request, article: Article, *, form: CommentForm | None =
 def _initial(user, replying_to: Comment | None) -> dict:
     initial = {"parent": replying_to.pk if replying_to else None}
     if user.is_authenticated and user.is_staff:
-        initial.update(author_name=user.get_full_name() or user.get_username(),
-                       author_email=user.email)  # fmt: skip
+        initial["author_name"] = user.get_full_name() or user.get_username()
+        initial["author_email"] = user.email
     return initial
 
 

@@ -91,6 +91,12 @@ def test_a_1_mb_body_is_a_form_error_not_a_500(client, article):
     assert not Comment.objects.exists()
 
 
+def test_a_body_past_the_upload_limit_is_a_400_not_a_500(client, article):
+    response = client.post(comment_url(article), form_data(body="x" * 3_000_000))
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
 @pytest.mark.parametrize("field", ["author_name", "author_email", "body"])
 def test_a_nul_byte_is_a_form_error_not_a_500(client, article, field):
     response = client.post(comment_url(article), form_data(**{field: "a\x00b@example.org"}))
