@@ -39,6 +39,7 @@ class CommentForm(forms.Form):
     )
 
     def __init__(self, *args, article: Article, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.article = article
         self.fields["author_name"].widget.attrs["autocomplete"] = "name"

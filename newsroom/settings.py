@@ -155,8 +155,9 @@ NEWSROOM_IMAGE_MAX_PIXELS = 40_000_000
 NEWSROOM_RENDITION_WIDTHS = (320, 640, 960, 1280, 1920)
 
 # Reader comments.
-# Comments close this many days after publication; None keeps them open.
-NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS = 30
+# Comments close this many days after publication; "never" (None) keeps them open.
+_close_after = (os.environ.get("NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS") or "30").strip().lower()
+NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS = None if _close_after == "never" else int(_close_after)
 # Posts allowed per IP address and per email address in each period (seconds).
 NEWSROOM_COMMENTS_RATE_LIMIT = 5
 NEWSROOM_COMMENTS_RATE_PERIOD = 10 * 60
