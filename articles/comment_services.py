@@ -203,7 +203,8 @@ def comment_report(*, comment: Comment, reporter_key: str, reason: str) -> bool:
     The comment stays public: at `NEWSROOM_COMMENTS_REPORT_THRESHOLD` open
     reports it also shows in the moderators' Reported queue until one decides.
     """
-    if not Comment.objects.public().filter(pk=comment.pk, article__in=_public_articles()).exists():
+    public = Comment.objects.public().filter(article__in=Article.objects.published())
+    if not public.filter(pk=comment.pk).exists():
         raise ValidationError("Only published comments can be reported.")
     report = CommentReport(comment=comment, reporter_key=reporter_key, reason=reason)
     report.full_clean(validate_constraints=False)
@@ -214,7 +215,3 @@ def comment_report(*, comment: Comment, reporter_key: str, reason: str) -> bool:
         return False
     logger.info("comment %s reported (%s)", comment.pk, reason)
     return True
-
-
-def _public_articles():
-    return Article.objects.published()
