@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 
+from articles.comment_selectors import comment_threads
 from articles.models import Article, Section
 from bias.selectors import current_rating, with_current_rating
 
@@ -30,7 +31,7 @@ def article_page_context(article: Article) -> dict:
         "delegations": delegations,
         "rating": current_rating(article),
         "corrections": list(article.corrections.all()),
-        "comments": list(article.comments.approved().order_by("created_at", "pk")),
+        "comments": comment_threads(article=article),
     }
 
 

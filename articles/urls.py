@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from articles import views
+from articles import comment_views, views
 
 app_name = "articles"
 
@@ -8,6 +8,12 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
     path("preview/<str:token>/", views.shared_preview, name="preview"),
+    path("articles/<slug:slug>/comments/", comment_views.comment_post, name="comment_post"),
+    path(
+        "articles/<slug:slug>/comments/<int:pk>/report/",
+        comment_views.comment_report,
+        name="comment_report",
+    ),
     # Tag slugs edited by hand in the admin may hold any letters, not only ASCII.
     re_path(r"^tags/(?P<slug>[-\w]+)/$", views.TagView.as_view(), name="tag"),
 ]

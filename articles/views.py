@@ -6,18 +6,19 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from articles import preview, selectors
+from articles import comment_selectors, comment_views, preview, selectors
 
 
 @require_safe
 def article_detail(request, slug):
     article = selectors.article_for_page(slug=slug)
-    return render(request, "articles/article_detail.html", selectors.article_page_context(article))
+    return comment_views.render_article_page(request, article)
 
 
 def render_preview(request, article):
     """The public article page for an unpublished article: never indexed, never cached."""
-    context = {**selectors.article_page_context(article), "preview": True}
+    context = selectors.article_page_context(article)
+    context.update(preview=True, comment_count=comment_selectors.thread_size(context["comments"]))
     response = render(request, "articles/article_detail.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     patch_cache_control(response, private=True, no_store=True, no_cache=True, max_age=0)

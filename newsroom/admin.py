@@ -48,10 +48,17 @@ class NewsroomAdminSite(admin.AdminSite):
     site_title = "Newsroom admin"
     index_title = "Editorial desk"
 
-    def index(self, request, extra_context=None):
-        return super().index(
-            request, {"desk": editorial_desk(request.user), **(extra_context or {})}
-        )
-
     def autocomplete_view(self, request):
         return ChooserAutocompleteJsonView.as_view(admin_site=self)(request)
+
+    def index(self, request, extra_context=None):
+        from articles.comment_admin import queue_counts
+
+        return super().index(
+            request,
+            {
+                "desk": editorial_desk(request.user),
+                **queue_counts(request.user),
+                **(extra_context or {}),
+            },
+        )

@@ -156,3 +156,18 @@ NEWSROOM_IMAGE_MAX_PIXELS = 40_000_000
 NEWSROOM_RENDITION_WIDTHS = (320, 640, 960, 1280, 1920)
 # How long a shared preview link works.
 NEWSROOM_PREVIEW_MAX_AGE_HOURS = 48
+
+# Reader comments.
+# Comments close this many days after publication; "never" (None) keeps them open.
+_close_after = (os.environ.get("NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS") or "never").strip().lower()
+NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS = None if _close_after == "never" else int(_close_after)
+# Posts allowed per IP address and per email address in each period (seconds).
+NEWSROOM_COMMENTS_RATE_LIMIT = 5
+NEWSROOM_COMMENTS_RATE_PERIOD = 10 * 60
+# The same text from the same email on the same article within this many seconds is stored once.
+NEWSROOM_COMMENTS_DUPLICATE_SECONDS = 60
+# Open reports that put a published comment in the moderators' Reported queue.
+NEWSROOM_COMMENTS_REPORT_THRESHOLD = 3
+# The META key holding the reader's address when a proxy sits in front, e.g.
+# "HTTP_X_FORWARDED_FOR"; REMOTE_ADDR otherwise. Used by rate limits and reports.
+NEWSROOM_CLIENT_IP_HEADER = os.environ.get("NEWSROOM_CLIENT_IP_HEADER", "")

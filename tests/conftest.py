@@ -22,3 +22,13 @@ def media_files(settings):
         return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
     return list_files
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters and duplicate fingerprints live in the cache; no test inherits any."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -94,3 +94,11 @@ def test_a_fresh_database_has_the_roles_and_custom_permissions():
     )
     moderators = Group.objects.get(name="Moderators").permissions
     assert not moderators.filter(content_type__model="article").exists()
+
+
+@pytest.mark.parametrize(("value", "expected"), [("", "None"), ("30", "30"), ("never", "None")])
+def test_comments_close_after_days_comes_from_the_environment(value, expected):
+    code = "from django.conf import settings; print(settings.NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS)"
+    env = {"NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS": value} if value else {}
+    result = run_python(code, env)
+    assert result.stdout.strip() == expected, result.stderr

@@ -2,6 +2,7 @@ from .article import Article, ArticleQuerySet
 from .comment import Comment
 from .delegation import Delegation, DelegationMember
 from .image import Image, License, Rendition
+from .moderation import CommentDecision, CommentReport, ModerationSettings
 from .section import Section
 from .workflow import Correction, StatusChange
 
@@ -10,10 +11,13 @@ __all__ = [
     "ArticleQuerySet",
     "Comment",
     "Correction",
+    "CommentDecision",
+    "CommentReport",
     "Delegation",
     "DelegationMember",
     "Image",
     "License",
+    "ModerationSettings",
     "Rendition",
     "Section",
     "StatusChange",

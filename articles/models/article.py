@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -16,8 +17,26 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a card needs, in a fixed number of queries whatever the page size."""
-        return self.select_related("author", "lead_image").prefetch_related(
-            "tags", "lead_image__renditions"
+        return (
+            self.select_related("author", "lead_image")
+            .prefetch_related("tags", "lead_image__renditions")
+            .with_comment_count()
+        )
+
+    def with_comment_count(self):
+        """`approved_comment_count`: the comments readers see, counted inside the same query."""
+        from .comment import Comment
+
+        public = (
+            Comment.objects.public()
+            .filter(article=models.OuterRef("pk"))
+            .order_by()
+            .values("article")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            approved_comment_count=Coalesce(models.Subquery(public), models.Value(0))
         )
 
     def for_page(self):

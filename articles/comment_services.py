@@ -1,0 +1,217 @@
+"""Every state-changing operation on reader comments: post, moderate, report."""
+
+import hashlib
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from articles import moderation
+from articles.models import Article, Comment, CommentDecision, CommentReport, ModerationSettings
+
+logger = logging.getLogger(__name__)
+
+# A moderator's decision; "pending" is where comments start, never where one is sent.
+DECISIONS = (Comment.Status.APPROVED, Comment.Status.REJECTED, Comment.Status.SPAM)
+
+
+class CommentsClosed(Exception):
+    """The article takes no new comments."""
+
+
+def comments_open(*, article: Article) -> bool:
+    """Open while the article is public, allows comments, and is younger than the limit.
+
+    `NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS` closes every article's comments that
+    many days after publication (None keeps them open), as WordPress does.
+    """
+    if not article.is_public or not article.comments_enabled:
+        return False
+    days = settings.NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS
+    return days is None or timezone.now() < article.published_at + timedelta(days=days)
+
+
+@transaction.atomic
+def comment_create(
+    *,
+    article: Article,
+    author_name: str,
+    author_email: str,
+    body: str,
+    parent: Comment | None = None,
+    user=None,
+) -> Comment:
+    """Store a reader's comment with the status the automatic rules give it.
+
+    Refuses articles closed to comments and replies to anything but an approved
+    comment of the same article; a reply to a reply joins its thread, one level
+    deep. The same body from the same email on the same article within
+    `NEWSROOM_COMMENTS_DUPLICATE_SECONDS` is stored once: the repeat returns the
+    first comment (or, while that one is still being stored, this one unsaved),
+    so a double-clicked button or a resent form is harmless.
+    A signed-in staff member's comment records the user, for the staff badge.
+    """
+    if not comments_open(article=article):
+        raise CommentsClosed(f"Comments are closed on article {article.pk}.")
+    if parent is not None:
+        if parent.article_id != article.pk or parent.status != Comment.Status.APPROVED:
+            raise ValidationError({"parent": "You can only reply to a published comment."})
+        parent = parent.parent or parent
+    author_email = author_email.strip().lower()
+    staff = user if user is not None and user.is_authenticated and user.is_staff else None
+    verdict = moderation.screen(
+        rules=ModerationSettings.load(),
+        author_name=author_name,
+        author_email=author_email,
+        body=body,
+        moderator=staff is not None and staff.has_perm("articles.moderate_comment"),
+    )
+    comment = Comment(
+        article=article,
+        parent=parent,
+        author_name=author_name,
+        author_email=author_email,
+        body=body,
+        user=staff,
+        status=verdict.status,
+        moderation_reason=verdict.reason,
+    )
+    if verdict.status != Comment.Status.PENDING:
+        comment.moderated_at = timezone.now()
+    comment.full_clean()
+    duplicate = _recent_duplicate(comment)
+    if duplicate is not None:
+        logger.info("comment on article %s dropped as a duplicate of %s", article.pk, duplicate.pk)
+        return duplicate
+    comment.save()
+    if verdict.status != Comment.Status.PENDING:
+        CommentDecision.objects.create(
+            comment=comment,
+            from_status=Comment.Status.PENDING,
+            to_status=verdict.status,
+            reason=verdict.reason,
+            decided_at=comment.moderated_at,
+        )
+    logger.info(
+        "comment %s on article %s stored as %s %s",
+        comment.pk,
+        article.pk,
+        comment.status,
+        comment.moderation_reason,
+    )
+    return comment
+
+
+def _recent_duplicate(comment: Comment) -> Comment | None:
+    seconds = settings.NEWSROOM_COMMENTS_DUPLICATE_SECONDS
+    since = timezone.now() - timedelta(seconds=seconds)
+    earlier = (
+        Comment.objects.filter(
+            article=comment.article,
+            author_email=comment.author_email,
+            body=comment.body,
+            created_at__gte=since,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if earlier is not None:
+        return earlier
+    # Two identical posts arriving together both find nothing above; the cache
+    # lets only the first through (atomic in Redis and the local memory cache).
+    fingerprint = hashlib.sha256(
+        f"{comment.article_id}\0{comment.author_email}\0{comment.body}".encode()
+    ).hexdigest()
+    if cache.add(f"comment-posted:{fingerprint}", 1, timeout=seconds):
+        return None
+    # The other request's row may not be committed yet: answer with this unsaved copy.
+    return comment
+
+
+@transaction.atomic
+def comment_moderate(*, comment: Comment, status: str, user) -> Comment:
+    """A moderator's decision: approve, reject or mark as spam, by who and when.
+
+    Needs `articles.moderate_comment`, checked here whatever the caller hid.
+    Any decision may be revised (a spam false positive approved, an approved
+    comment taken down); each one is kept as a CommentDecision row. Deciding
+    closes the readers' open reports on it, which takes it out of the
+    Reported queue.
+    """
+    if not user.has_perm("articles.moderate_comment"):
+        raise PermissionDenied("Moderating comments needs the moderate_comment permission.")
+    if status not in DECISIONS:
+        raise ValidationError(f"“{status}” is not a moderation decision.")
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    previous = comment.status
+    comment.status = status
+    comment.moderated_by = user
+    comment.moderated_at = timezone.now()
+    comment.save(update_fields=["status", "moderated_by", "moderated_at"])
+    CommentDecision.objects.create(
+        comment=comment,
+        from_status=previous,
+        to_status=status,
+        decided_by=user,
+        decided_at=comment.moderated_at,
+    )
+    closed = comment.reports.filter(resolved_at__isnull=True).update(
+        resolved_at=comment.moderated_at
+    )
+    logger.info(
+        "comment %s moved %s -> %s by %s (%d reports closed)",
+        comment.pk,
+        previous,
+        status,
+        user.pk,
+        closed,
+    )
+    return comment
+
+
+def comment_approve(*, comment: Comment, user) -> Comment:
+    return comment_moderate(comment=comment, status=Comment.Status.APPROVED, user=user)
+
+
+def comment_reject(*, comment: Comment, user) -> Comment:
+    return comment_moderate(comment=comment, status=Comment.Status.REJECTED, user=user)
+
+
+def comment_mark_spam(*, comment: Comment, user) -> Comment:
+    return comment_moderate(comment=comment, status=Comment.Status.SPAM, user=user)
+
+
+def reporter_key(*, ip_address: str) -> str:
+    """Who reported, without storing who: a keyed hash of the reader's IP address.
+
+    Keyed with SECRET_KEY, so the stored value cannot be turned back into an
+    address by hashing the whole IPv4 space. An IP, not a cookie, because a
+    cookie is cleared in one click; readers behind one shared address count as
+    one reporter, which errs towards fewer reports, never more.
+    """
+    return salted_hmac("articles.comment-report", ip_address, algorithm="sha256").hexdigest()
+
+
+def comment_report(*, comment: Comment, reporter_key: str, reason: str) -> bool:
+    """Record one reader's report on a public comment; False if this reader already reported it.
+
+    The comment stays public: at `NEWSROOM_COMMENTS_REPORT_THRESHOLD` open
+    reports it also shows in the moderators' Reported queue until one decides.
+    """
+    public = Comment.objects.public().filter(article__in=Article.objects.published())
+    if not public.filter(pk=comment.pk).exists():
+        raise ValidationError("Only published comments can be reported.")
+    report = CommentReport(comment=comment, reporter_key=reporter_key, reason=reason)
+    report.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        return False
+    logger.info("comment %s reported (%s)", comment.pk, reason)
+    return True

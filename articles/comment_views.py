@@ -1,0 +1,142 @@
+"""Readers' side of comments: the form on the article page, posting, reporting."""
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from articles import comment_selectors, comment_services, ratelimit, selectors
+from articles.comment_forms import CommentForm, CommentReportForm
+from articles.models import Article, Comment, CommentReport
+
+logger = logging.getLogger(__name__)
+
+AWAITING_MODERATION = "Thanks — your comment is awaiting moderation."
+PUBLISHED = "Thanks — your comment is published."
+
+
+def render_article_page(request, article: Article, *, form: CommentForm | None = None, status=200):
+    """The article page with its comments and the comment form (bound after a failed post)."""
+    context = selectors.article_page_context(article)
+    threads = context["comments"]
+    reply_to = form.data.get("parent") if form is not None else request.GET.get("reply_to")
+    replying_to = next((c for c in threads if str(c.pk) == str(reply_to)), None)
+    if form is None:
+        form = CommentForm(article=article, initial=_initial(request.user, replying_to))
+    context.update(
+        comment_count=comment_selectors.thread_size(threads),
+        comments_open=comment_services.comments_open(article=article),
+        comment_form=form,
+        replying_to=replying_to,
+        report_form=CommentReportForm(),
+    )
+    return render(request, "articles/article_detail.html", context, status=status)
+
+
+def _initial(user, replying_to: Comment | None) -> dict:
+    initial = {"parent": replying_to.pk if replying_to else None}
+    if user.is_authenticated and user.is_staff:
+        initial["author_name"] = user.get_full_name() or user.get_username()
+        initial["author_email"] = user.email
+    return initial
+
+
+@require_POST
+def comment_post(request, slug):
+    """Post a comment and come back to the article's comments (POST, redirect, GET)."""
+    article = selectors.article_for_page(slug=slug)
+    if not comment_services.comments_open(article=article):
+        return _closed(request, article)
+    form = CommentForm(request.POST, article=article)
+    if not form.is_valid():
+        return render_article_page(request, article, form=form, status=400)
+    back = f"{article.get_absolute_url()}#comments"
+    if form.is_bot:
+        # Look like success, so that the bot learns nothing.
+        logger.info("comment on article %s dropped: honeypot filled", article.pk)
+        messages.success(request, AWAITING_MODERATION)
+        return redirect(back)
+    if not _within_rate_limit(request, email=form.cleaned_data["author_email"]):
+        logger.warning("comment on article %s refused: rate limit", article.pk)
+        return _rate_limited(request, article)
+    try:
+        comment = comment_services.comment_create(
+            article=article,
+            author_name=form.cleaned_data["author_name"],
+            author_email=form.cleaned_data["author_email"],
+            body=form.cleaned_data["body"],
+            parent=form.cleaned_data["parent"],
+            user=request.user,
+        )
+    except comment_services.CommentsClosed:
+        return _closed(request, article)
+    except ValidationError as error:
+        form.add_error(None, error.messages)
+        return render_article_page(request, article, form=form, status=400)
+    if comment.status == Comment.Status.APPROVED:
+        messages.success(request, PUBLISHED)
+        return redirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
+    messages.success(request, AWAITING_MODERATION)
+    return redirect(back)
+
+
+@require_POST
+def comment_report(request, slug, pk):
+    """A reader flags a published comment for the moderators; once per reader."""
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    comment = get_object_or_404(Comment.objects.public(), pk=pk, article=article)
+    form = CommentReportForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else CommentReport.Reason.OTHER
+    created = comment_services.comment_report(
+        comment=comment,
+        reporter_key=comment_services.reporter_key(ip_address=client_ip(request)),
+        reason=reason,
+    )
+    if created:
+        messages.success(request, "Thanks — a moderator will look at this comment.")
+    else:
+        messages.info(request, "You have already reported this comment.")
+    return redirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
+
+
+def client_ip(request) -> str:
+    """The reader's address: REMOTE_ADDR, or the header the site's proxy sets.
+
+    With `NEWSROOM_CLIENT_IP_HEADER` (e.g. "HTTP_X_FORWARDED_FOR") the last
+    address in the header counts: the one our own proxy added, not one the
+    client could have written.
+    """
+    header = settings.NEWSROOM_CLIENT_IP_HEADER
+    forwarded = request.META.get(header, "") if header else ""
+    if forwarded:
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _within_rate_limit(request, *, email: str) -> bool:
+    limit = settings.NEWSROOM_COMMENTS_RATE_LIMIT
+    period = settings.NEWSROOM_COMMENTS_RATE_PERIOD
+    by_ip = ratelimit.hit(scope="comment-ip", key=client_ip(request), limit=limit, period=period)
+    by_email = ratelimit.hit(
+        scope="comment-email", key=email.strip().lower(), limit=limit, period=period
+    )
+    return by_ip and by_email
+
+
+def _rate_limited(request, article: Article):
+    period = settings.NEWSROOM_COMMENTS_RATE_PERIOD
+    response = render(
+        request,
+        "articles/comment_rate_limited.html",
+        {"article": article, "minutes": max(1, period // 60)},
+        status=429,
+    )
+    response["Retry-After"] = str(period)
+    return response
+
+
+def _closed(request, article: Article):
+    return render(request, "articles/comments_closed.html", {"article": article}, status=403)

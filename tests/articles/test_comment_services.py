@@ -1,0 +1,197 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from articles import comment_services
+from articles.comment_services import (
+    comment_approve,
+    comment_create,
+    comment_mark_spam,
+    comment_moderate,
+    comment_reject,
+    comment_report,
+)
+from articles.models import Article, Comment, CommentReport
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def member(role: str):
+    user = UserFactory(username=role.lower().replace(" ", "-"), is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def create(article=None, **fields):
+    data = {"author_name": "Reader", "author_email": "reader@example.org", "body": "Good piece."}
+    return comment_create(article=article or ArticleFactory(), **{**data, **fields})
+
+
+@pytest.mark.parametrize(
+    "decide", [comment_approve, comment_reject, comment_mark_spam], ids=lambda f: f.__name__
+)
+def test_moderators_decide_and_are_recorded(decide):
+    moderator = member("Moderators")
+    comment = CommentFactory(status=Comment.Status.PENDING)
+    decided = decide(comment=comment, user=moderator)
+    decided.refresh_from_db()
+    assert decided.status == {
+        comment_approve: "approved", comment_reject: "rejected", comment_mark_spam: "spam"
+    }[decide]  # fmt: skip
+    assert decided.moderated_by == moderator
+    assert timezone.now() - decided.moderated_at < timedelta(seconds=5)
+
+
+@pytest.mark.parametrize("role", ["Journalists", "Editors", "Bias analysts"])
+def test_other_roles_cannot_moderate(role):
+    comment = CommentFactory(status=Comment.Status.PENDING)
+    with pytest.raises(PermissionDenied):
+        comment_approve(comment=comment, user=member(role))
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING and comment.moderated_by is None
+
+
+def test_pending_is_not_a_decision():
+    comment = CommentFactory()
+    with pytest.raises(ValidationError):
+        comment_moderate(comment=comment, status="pending", user=member("Moderators"))
+
+
+def test_a_decision_closes_open_reports():
+    comment = CommentFactory()
+    for key in "abc":
+        comment_report(comment=comment, reporter_key=key, reason="abusive")
+    assert list(Comment.objects.reported()) == [comment]
+    comment_approve(comment=comment, user=member("Moderators"))
+    assert not Comment.objects.reported().exists()
+    assert CommentReport.objects.filter(resolved_at__isnull=True).count() == 0
+
+
+def test_reports_count_once_per_reader_and_reach_the_queue_at_the_threshold(settings):
+    settings.NEWSROOM_COMMENTS_REPORT_THRESHOLD = 2
+    comment = CommentFactory()
+    assert comment_report(comment=comment, reporter_key="one", reason="spam") is True
+    assert comment_report(comment=comment, reporter_key="one", reason="abusive") is False
+    assert not Comment.objects.reported().exists()
+    assert comment_report(comment=comment, reporter_key="two", reason="spam") is True
+    assert list(Comment.objects.reported()) == [comment]
+    # Reported comments stay public until a moderator decides.
+    assert list(Comment.objects.public()) == [comment]
+
+
+@pytest.mark.parametrize("status", ["pending", "rejected", "spam"])
+def test_only_public_comments_can_be_reported(status):
+    comment = CommentFactory(status=status)
+    with pytest.raises(ValidationError):
+        comment_report(comment=comment, reporter_key="k", reason="spam")
+
+
+def test_reporter_key_hides_the_address():
+    key = comment_services.reporter_key(ip_address="203.0.113.9")
+    assert "203.0.113.9" not in key and len(key) == 64
+    assert key == comment_services.reporter_key(ip_address="203.0.113.9")
+
+
+def test_a_reply_to_a_reply_joins_the_thread():
+    top = CommentFactory()
+    reply = CommentFactory(article=top.article, parent=top)
+    assert create(article=top.article, parent=reply).parent == top
+
+
+@pytest.mark.parametrize("status", ["pending", "rejected", "spam"])
+def test_replies_only_to_approved_comments(status):
+    parent = CommentFactory(status=status)
+    with pytest.raises(ValidationError):
+        create(article=parent.article, parent=parent)
+
+
+def test_replies_stay_on_their_article():
+    parent = CommentFactory()
+    with pytest.raises(ValidationError):
+        create(article=ArticleFactory(), parent=parent)
+
+
+def test_same_body_from_same_email_within_a_minute_is_stored_once():
+    article = ArticleFactory()
+    first = create(article=article, author_email="Reader@Example.org")
+    again = create(article=article)
+    assert again.pk == first.pk
+    assert Comment.objects.count() == 1
+    create(article=article, body="Something else")
+    assert Comment.objects.count() == 2
+
+
+def test_same_body_after_the_window_is_a_new_comment(settings):
+    settings.NEWSROOM_COMMENTS_DUPLICATE_SECONDS = 60
+    article = ArticleFactory()
+    first = create(article=article)
+    Comment.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+    from django.core.cache import cache
+
+    cache.clear()
+    assert create(article=article).pk != first.pk
+
+
+@pytest.mark.parametrize(
+    "article_fields",
+    [
+        {"comments_enabled": False},
+        {"published_at": timezone.now() - timedelta(days=31)},
+        {"status": Article.Status.DRAFT},
+        {"published_at": timezone.now() + timedelta(days=1)},
+    ],
+    ids=["disabled", "too-old", "draft", "scheduled"],
+)
+def test_closed_articles_take_no_comments(article_fields, settings):
+    settings.NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS = 30
+    article = ArticleFactory(**article_fields)
+    with pytest.raises(comment_services.CommentsClosed):
+        create(article=article)
+    assert not Comment.objects.exists()
+
+
+def test_comments_stay_open_without_an_age_limit(settings):
+    settings.NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS = None
+    article = ArticleFactory(published_at=timezone.now() - timedelta(days=3000))
+    assert comment_services.comments_open(article=article)
+
+
+def test_staff_comments_record_the_user_and_readers_do_not():
+    journalist = member("Journalists")
+    staff_comment = create(user=journalist)
+    assert staff_comment.user == journalist and staff_comment.status == Comment.Status.PENDING
+    reader = UserFactory(username="not-staff")
+    assert create(user=reader, body="other").user is None
+
+
+def test_a_moderators_own_comment_is_approved_at_once():
+    comment = create(user=member("Moderators"))
+    assert comment.status == Comment.Status.APPROVED
+    assert comment.moderation_reason == "Posted by a moderator."
+
+
+def test_every_move_is_kept_as_a_decision():
+    moderator = member("Moderators")
+    comment = CommentFactory(status=Comment.Status.PENDING)
+    comment_mark_spam(comment=comment, user=moderator)
+    comment_approve(comment=comment, user=moderator)
+    moves = list(comment.decisions.values_list("from_status", "to_status", "decided_by"))
+    assert moves == [("pending", "spam", moderator.pk), ("spam", "approved", moderator.pk)]
+
+
+def test_the_rules_decisions_are_kept_too():
+    from articles.models import ModerationSettings
+
+    rules = ModerationSettings.load()
+    rules.banned_words = "casino"
+    rules.save()
+    comment = create(body="casino bonus")
+    decision = comment.decisions.get()
+    assert (decision.to_status, decision.decided_by, decision.reason) == (
+        "spam", None, "Banned word: “casino”."
+    )  # fmt: skip
+    assert not create(body="Fine words.").decisions.exists()
