@@ -22,6 +22,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
 
 
+def staff_member(role: str | None, username: str | None = None):
+    """A staff user in one of the newsroom's roles (auth groups made by the roles migration)."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username=username or role.lower().replace(" ", "-"), is_staff=True)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
 class ImageFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Image

@@ -5,28 +5,27 @@ from django.db import migrations
 JOURNALIST_TAG_PERMISSIONS = ["add_tag", "view_tag"]
 
 
-def remove(apps, schema_editor):
+def change(apps, *, grant: bool):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     journalists = Group.objects.filter(name="Journalists").first()
-    if journalists is not None:
-        journalists.permissions.remove(
-            *Permission.objects.filter(
-                content_type__app_label="taggit", codename__in=JOURNALIST_TAG_PERMISSIONS
-            )
-        )
+    if journalists is None:
+        return
+    permissions = Permission.objects.filter(
+        content_type__app_label="taggit", codename__in=JOURNALIST_TAG_PERMISSIONS
+    )
+    if grant:
+        journalists.permissions.add(*permissions)
+    else:
+        journalists.permissions.remove(*permissions)
+
+
+def remove(apps, schema_editor):
+    change(apps, grant=False)
 
 
 def restore(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    journalists = Group.objects.filter(name="Journalists").first()
-    if journalists is not None:
-        journalists.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="taggit", codename__in=JOURNALIST_TAG_PERMISSIONS
-            )
-        )
+    change(apps, grant=True)
 
 
 class Migration(migrations.Migration):

@@ -1,30 +1,23 @@
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
 
 from articles.models import Article, Delegation, Image, Rendition
-from tests.factories import ArticleFactory, ImageFactory, UserFactory
+from tests.factories import ArticleFactory, ImageFactory, UserFactory, staff_member
 from tests.images import image_bytes
 
 pytestmark = pytest.mark.django_db
 
 
-def staff(role: str):
-    user = UserFactory(username=role.lower().replace(" ", "-"), is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
-
-
 @pytest.fixture
 def editor_client(client):
-    client.force_login(staff("Editors"))
+    client.force_login(staff_member("Editors"))
     return client
 
 
 @pytest.fixture
 def journalist(client):
-    user = staff("Journalists")
+    user = staff_member("Journalists")
     client.force_login(user)
     return user
 
@@ -481,7 +474,7 @@ def test_changing_a_comment_needs_the_moderate_permission(client):
     assert response.status_code == 403
     comment.refresh_from_db()
     assert (comment.status, comment.body) == ("pending", "Thanks for the clear summary.")
-    client.force_login(staff("Moderators"))
+    client.force_login(staff_member("Moderators"))
     assert client.get(f"/admin/articles/comment/{comment.pk}/change/").status_code == 200
 
 

@@ -4,27 +4,20 @@ from datetime import timedelta
 
 import pytest
 from bs4 import BeautifulSoup
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.comment_services import comment_report
 from articles.models import Comment, ModerationSettings
-from tests.factories import ArticleFactory, CommentFactory, UserFactory
+from tests.factories import ArticleFactory, CommentFactory, staff_member
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "/admin/articles/comment/"
 
 
-def member(role: str):
-    user = UserFactory(username=role.lower().replace(" ", "-"), is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
-
-
 @pytest.fixture
 def moderator(client):
-    user = member("Moderators")
+    user = staff_member("Moderators")
     client.force_login(user)
     return user
 
@@ -94,7 +87,7 @@ def test_one_click_decisions_need_post_and_a_real_decision(client, moderator):
 
 @pytest.mark.parametrize("role", ["Journalists", "Editors", "Bias analysts"])
 def test_other_roles_cannot_moderate_in_the_admin(client, role):
-    client.force_login(member(role))
+    client.force_login(staff_member(role))
     comment = CommentFactory(status="pending")
     client.post(CHANGELIST, {"action": "approve_selected", "_selected_action": [comment.pk]})
     client.post(f"{CHANGELIST}{comment.pk}/moderate/approved/")
@@ -104,7 +97,7 @@ def test_other_roles_cannot_moderate_in_the_admin(client, role):
 
 
 def test_journalists_do_not_see_the_queue(client):
-    client.force_login(member("Journalists"))
+    client.force_login(staff_member("Journalists"))
     assert client.get(CHANGELIST).status_code == 403
 
 
@@ -200,7 +193,7 @@ def test_admin_index_shows_the_pending_count_to_moderators(client, moderator):
         id="moderation-summary"
     )
     assert "3 comments awaiting moderation" in summary.get_text()
-    client.force_login(member("Journalists"))
+    client.force_login(staff_member("Journalists"))
     assert b"moderation-summary" not in client.get("/admin/").content
 
 
@@ -232,7 +225,7 @@ def test_moderators_edit_the_moderation_settings(client, moderator):
 
 
 def test_journalists_cannot_change_moderation_settings(client):
-    client.force_login(member("Journalists"))
+    client.force_login(staff_member("Journalists"))
     assert client.get("/admin/articles/moderationsettings/1/change/").status_code == 403
 
 

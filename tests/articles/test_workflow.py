@@ -4,13 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles import services
 from articles.models import Article, Correction, StatusChange
 from articles.preview import preview_token
-from tests.factories import ArticleFactory, ImageFactory, SectionFactory, UserFactory
+from tests.factories import ArticleFactory, ImageFactory, SectionFactory, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -20,21 +19,14 @@ LIST_QUERIES = 10
 CHANGE_QUERIES = 10
 
 
-def person(role: str | None, username: str):
-    user = UserFactory(username=username, is_staff=True)
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    return user
-
-
 @pytest.fixture
 def people():
     return {
-        "author": person("Journalists", "author"),
-        "other journalist": person("Journalists", "other"),
-        "editor": person("Editors", "editor"),
-        "moderator": person("Moderators", "moderator"),
-        "analyst": person("Bias analysts", "analyst"),
+        "author": staff_member("Journalists", "author"),
+        "other journalist": staff_member("Journalists", "other"),
+        "editor": staff_member("Editors", "editor"),
+        "moderator": staff_member("Moderators", "moderator"),
+        "analyst": staff_member("Bias analysts", "analyst"),
     }
 
 
@@ -220,7 +212,7 @@ def test_an_edit_made_from_an_older_version_is_refused(people, client):
     article = ready_article(people["author"], title="Original")
     opened_at = article.version
     client.force_login(people["editor"])
-    other = person("Editors", "second-editor")
+    other = staff_member("Editors", "second-editor")
     other.first_name, other.last_name = "Mira", "Okafor"
     other.save()
     client2 = client.__class__()
