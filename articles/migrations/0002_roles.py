@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from articles.migrations._roles import ensure_permissions, grant
+
 ROLE_PERMISSIONS = {
     "Journalists": [
         "articles.add_article", "articles.change_article", "articles.view_article",
@@ -40,22 +42,9 @@ ROLE_PERMISSIONS = {
 
 
 def create_roles(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    # Permissions are normally made after all migrations; the groups need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
+    ensure_permissions(apps)
     for role, names in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        for name in names:
-            app_label, codename = name.split(".")
-            permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            group.permissions.add(permission)
+        grant(apps, role, names)
 
 
 def remove_roles(apps, schema_editor):

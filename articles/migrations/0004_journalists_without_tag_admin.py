@@ -2,30 +2,17 @@
 
 from django.db import migrations
 
-JOURNALIST_TAG_PERMISSIONS = ["add_tag", "view_tag"]
+from articles.migrations._roles import grant, revoke
 
-
-def change(apps, *, grant: bool):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    journalists = Group.objects.filter(name="Journalists").first()
-    if journalists is None:
-        return
-    permissions = Permission.objects.filter(
-        content_type__app_label="taggit", codename__in=JOURNALIST_TAG_PERMISSIONS
-    )
-    if grant:
-        journalists.permissions.add(*permissions)
-    else:
-        journalists.permissions.remove(*permissions)
+JOURNALIST_TAG_PERMISSIONS = ["taggit.add_tag", "taggit.view_tag"]
 
 
 def remove(apps, schema_editor):
-    change(apps, grant=False)
+    revoke(apps, "Journalists", JOURNALIST_TAG_PERMISSIONS)
 
 
 def restore(apps, schema_editor):
-    change(apps, grant=True)
+    grant(apps, "Journalists", JOURNALIST_TAG_PERMISSIONS)
 
 
 class Migration(migrations.Migration):

@@ -4,40 +4,22 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from articles.migrations._roles import ensure_permissions, grant, revoke
+
 
 MODERATOR_PERMISSIONS = [
-    "view_moderationsettings", "change_moderationsettings", "view_commentreport",
+    "articles.view_moderationsettings", "articles.change_moderationsettings",
+    "articles.view_commentreport",
 ]  # fmt: skip
 
 
 def grant_moderators(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    # Permissions are normally made after all migrations; the group needs them now.
-    app_config = apps.get_app_config("articles")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Moderators")
-    group.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="articles", codename__in=MODERATOR_PERMISSIONS
-        )
-    )
+    ensure_permissions(apps)
+    grant(apps, "Moderators", MODERATOR_PERMISSIONS)
 
 
 def revoke_moderators(apps, schema_editor):
-    Permission = apps.get_model("auth", "Permission")
-    Group = apps.get_model("auth", "Group")
-    for group in Group.objects.filter(name="Moderators"):
-        group.permissions.remove(
-            *Permission.objects.filter(
-                content_type__app_label="articles", codename__in=MODERATOR_PERMISSIONS
-            )
-        )
+    revoke(apps, "Moderators", MODERATOR_PERMISSIONS)
 
 
 class Migration(migrations.Migration):

@@ -5,32 +5,19 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from articles.migrations._roles import ensure_permissions, grant, revoke
+
+
+MODERATOR_PERMISSIONS = ["articles.view_commentdecision"]
+
 
 def grant_moderators(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    # Permissions are normally made after all migrations; the group needs this one now.
-    app_config = apps.get_app_config("articles")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Moderators")
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="articles", codename="view_commentdecision")
-    )
+    ensure_permissions(apps)
+    grant(apps, "Moderators", MODERATOR_PERMISSIONS)
 
 
 def revoke_moderators(apps, schema_editor):
-    Permission = apps.get_model("auth", "Permission")
-    for group in apps.get_model("auth", "Group").objects.filter(name="Moderators"):
-        group.permissions.remove(
-            *Permission.objects.filter(
-                content_type__app_label="articles", codename="view_commentdecision"
-            )
-        )
+    revoke(apps, "Moderators", MODERATOR_PERMISSIONS)
 
 
 class Migration(migrations.Migration):
