@@ -186,6 +186,43 @@ def article_record_revision(*, article: Article, user, comment: str) -> None:
 
 
 @transaction.atomic
+def article_replace_body(
+    *, article: Article, sections: list[dict], delegations: list[dict]
+) -> None:
+    """Replace an article's sections and delegations, each delegation with its "members".
+
+    Sections are saved one by one so that their Markdown is rendered on save.
+    """
+    article.sections.all().delete()
+    article.delegations.all().delete()
+    for section in sections:
+        Section.objects.create(
+            article=article,
+            kind=section["kind"],
+            heading=section.get("heading", ""),
+            body=section["body"],
+            position=section["position"],
+        )
+    for entry in delegations:
+        delegation = Delegation.objects.create(
+            article=article,
+            party=entry["party"],
+            notes=entry["notes"],
+            position=entry["position"],
+        )
+        DelegationMember.objects.bulk_create(
+            DelegationMember(
+                delegation=delegation,
+                name=member["name"],
+                role=member["role"],
+                is_head=member["is_head"],
+                position=member["position"],
+            )
+            for member in entry["members"]
+        )
+
+
+@transaction.atomic
 def article_restore_revision(*, article: Article, version: Version, user) -> Article:
     """Bring back an earlier text as a new revision; status and dates stay as they are."""
     if int(version.object_id) != article.pk:
@@ -201,33 +238,7 @@ def article_restore_revision(*, article: Article, version: Version, user) -> Art
     stored.updated_by = user
     stored.version += 1
     stored.save()
-    stored.sections.all().delete()
-    stored.delegations.all().delete()
-    for section in old.sections:
-        Section.objects.create(
-            article=stored,
-            kind=section["kind"],
-            heading=section["heading"],
-            body=section["body"],
-            position=section["position"],
-        )
-    for old_delegation in old.delegations:
-        delegation = Delegation.objects.create(
-            article=stored,
-            party=old_delegation["party"],
-            notes=old_delegation["notes"],
-            position=old_delegation["position"],
-        )
-        DelegationMember.objects.bulk_create(
-            DelegationMember(
-                delegation=delegation,
-                name=member["name"],
-                role=member["role"],
-                is_head=member["is_head"],
-                position=member["position"],
-            )
-            for member in old_delegation["members"]
-        )
+    article_replace_body(article=stored, sections=old.sections, delegations=old.delegations)
     when = date_format(timezone.localtime(version.revision.date_created), "j F Y, H:i")
     article_record_revision(article=stored, user=user, comment=f"Restored the revision of {when}")
     logger.info("article %s restored to version %s by %s", stored.pk, version.pk, user.pk)

@@ -11,7 +11,7 @@ from django.db import transaction
 from articles import services
 from articles.demo import seed
 from articles.demo.picture import skyline_jpeg
-from articles.models import Article, Delegation, DelegationMember, Image, License, Section
+from articles.models import Article, Image, License
 from bias.models import Rating
 
 logger = logging.getLogger(__name__)
@@ -61,20 +61,25 @@ def load_seed_article() -> tuple[Article, bool]:
         lead_image=image,
     )
     article.tags.set(seed.TAGS)
-    for position, (kind, body) in enumerate(seed.SECTIONS):
-        Section.objects.create(article=article, kind=kind, body=body, position=position)
-    for position, (party, notes, members) in enumerate(seed.DELEGATIONS):
-        delegation = Delegation.objects.create(
-            article=article, party=party, notes=notes, position=position
-        )
-        for member_position, (name, role, is_head) in enumerate(members):
-            DelegationMember.objects.create(
-                delegation=delegation,
-                name=name,
-                role=role,
-                is_head=is_head,
-                position=member_position,
-            )
+    services.article_replace_body(
+        article=article,
+        sections=[
+            {"kind": kind, "body": body, "position": position}
+            for position, (kind, body) in enumerate(seed.SECTIONS)
+        ],
+        delegations=[
+            {
+                "party": party,
+                "notes": notes,
+                "position": position,
+                "members": [
+                    {"name": name, "role": role, "is_head": is_head, "position": place}
+                    for place, (name, role, is_head) in enumerate(members)
+                ],
+            }
+            for position, (party, notes, members) in enumerate(seed.DELEGATIONS)
+        ],
+    )
     Rating.objects.create(
         article=article,
         label=seed.RATING_LABEL,
