@@ -5,6 +5,7 @@ import uuid
 from datetime import datetime
 
 import reversion
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -25,6 +26,8 @@ from articles.models import (
 from articles.renditions import build_renditions
 from articles.revisions import snapshot
 from articles.validators import ALLOWED_IMAGE_FORMATS
+from bias import services as bias_services
+from bias.models import Rating
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +107,12 @@ def article_publish_gate(article: Article) -> list[str]:
             missing.append("a credit for the lead image")
         if not article.lead_image.license:
             missing.append("a licence for the lead image")
+    if settings.NEWSROOM_REQUIRE_BIAS_RATING:
+        rating = Rating.objects.current_for(article)
+        if rating is None:
+            missing.append("a published bias rating")
+        elif rating.needs_review:
+            missing.append("its bias rating re-reviewed, since the text changed")
     return missing
 
 
@@ -178,11 +187,16 @@ def article_add_correction(*, article: Article, user, note: str) -> Correction:
 
 
 def article_record_revision(*, article: Article, user, comment: str) -> None:
-    """Keep the article's text as it now stands, with its sections and delegations."""
+    """Keep the article's text as it now stands, with its sections and delegations.
+
+    Every change of text ends here, so this is where a rated text that changed
+    sends its bias rating back for re-review.
+    """
     with reversion.create_revision(manage_manually=True):
         reversion.add_to_revision(article)
         reversion.set_user(user)
         reversion.set_comment(comment)
+    bias_services.rating_review_if_text_changed(article=article)
 
 
 @transaction.atomic

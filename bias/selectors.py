@@ -1,14 +1,19 @@
-"""Reads of published ratings for public pages."""
+"""Reads of assessments and ratings: the blind panel for staff, current ratings for readers."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Now
 
-from bias.models import Rating
+from articles.models import Article
+from bias import scale
+from bias.models import Assessment, Rating
 
-RATING_FIELDS = ("label", "why", "position", "published_at")
+# Analysts rate articles at these stages; editors sign off ratings at the same ones.
+RATEABLE = (Article.Status.IN_REVIEW, Article.Status.PUBLISHED)
+
+RATING_FIELDS = ("label", "why", "position", "published_at", "analyst_count", "confidence")
 
 
 @dataclass(frozen=True)
@@ -17,24 +22,209 @@ class CurrentRating:
     why: str
     position: int
     published_at: datetime
+    analyst_count: int
+    confidence: str
+    previous_label: str | None = None
+
+    @property
+    def lean(self) -> str:
+        return scale.lean(self.position)
+
+    def get_confidence_display(self) -> str:
+        return scale.Confidence(self.confidence).label if self.confidence else ""
 
 
-def with_current_rating(articles: QuerySet) -> QuerySet:
+def _published_ratings():
+    return Rating.objects.filter(article=OuterRef("pk"), published_at__lte=Now()).order_by(
+        "-published_at", "-pk"
+    )
+
+
+CARD_FIELDS = ("label", "position")
+
+
+def with_current_rating(
+    articles: QuerySet, *, fields=RATING_FIELDS, history: bool = False
+) -> QuerySet:
     """Annotate each article with its current rating, inside the article query itself.
 
     The current rating is the latest whose publication time has come. Reading it
-    this way costs no query of its own, on one article or a page of cards.
+    this way costs no query of its own, on one article or a page of cards. With
+    history, the label it replaced comes too.
     """
-    current = Rating.objects.filter(article=OuterRef("pk"), published_at__lte=Now()).order_by(
-        "-published_at", "-pk"
-    )
-    return articles.annotate(
-        **{f"rating_{name}": Subquery(current.values(name)[:1]) for name in RATING_FIELDS}
-    )
+    current = _published_ratings()
+    annotations = {f"rating_{name}": Subquery(current.values(name)[:1]) for name in fields}
+    if history:
+        annotations["rating_previous_label"] = Subquery(current.values("label")[1:2])
+    return articles.annotate(**annotations)
 
 
 def current_rating(article) -> CurrentRating | None:
     """The rating annotated by with_current_rating, or None when the article has none."""
     if getattr(article, "rating_label", None) is None:
         return None
-    return CurrentRating(**{name: getattr(article, f"rating_{name}") for name in RATING_FIELDS})
+    return CurrentRating(
+        **{name: getattr(article, f"rating_{name}") for name in RATING_FIELDS},
+        previous_label=getattr(article, "rating_previous_label", None),
+    )
+
+
+def with_lean(articles: QuerySet, lean: str) -> QuerySet:
+    """Articles whose current rating leans that way (left, center or right)."""
+    if "rating_position" not in articles.query.annotations:
+        articles = with_current_rating(articles, fields=("position",))
+    if lean == scale.Direction.LEFT:
+        return articles.filter(rating_position__lt=0)
+    if lean == scale.Direction.RIGHT:
+        return articles.filter(rating_position__gt=0)
+    return articles.filter(rating_position=0)
+
+
+def assessment_is_open(article) -> bool:
+    """Assessments may change until a rating is published, and again once it needs re-review."""
+    rating = Rating.objects.current_for(article)
+    return rating is None or rating.needs_review
+
+
+def assessments_visible_to(user) -> QuerySet:
+    """The blind panel: an analyst sees others' assessments of an article only after
+    submitting their own. Whoever signs off ratings sees every assessment."""
+    assessments = Assessment.objects.select_related("article", "analyst")
+    if user.has_perm("bias.publish_rating"):
+        return assessments
+    own = Assessment.objects.filter(analyst=user.pk)
+    return assessments.filter(Q(analyst=user.pk) | Q(article__in=own.values("article")))
+
+
+def may_see_panel(user, article) -> bool:
+    if user.has_perm("bias.publish_rating"):
+        return True
+    return (
+        user.has_perm("bias.view_assessment")
+        and article.assessments.filter(analyst=user.pk).exists()
+    )
+
+
+def panel_for(article) -> tuple[list[Assessment], scale.Panel | None]:
+    """Every assessment of the article, side by side, and what they add up to."""
+    assessments = list(article.assessments.select_related("analyst").order_by("submitted_at", "pk"))
+    return assessments, scale.aggregate([assessment.vote for assessment in assessments])
+
+
+def with_assessment_by(articles: QuerySet, user) -> QuerySet:
+    """Mark each article with whether this analyst has assessed it."""
+    mine = Assessment.objects.filter(article=OuterRef("pk"), analyst=user.pk)
+    return articles.annotate(assessed_by_me=Exists(mine))
+
+
+def with_rating_state(articles: QuerySet) -> QuerySet:
+    """Annotate the current rating's label, its re-review mark and the panel size, for the desk."""
+    current = _published_ratings()
+    return articles.annotate(
+        rating_label=Subquery(current.values("label")[:1]),
+        rating_needs_review=Subquery(current.values("needs_review")[:1]),
+        assessment_count=Subquery(
+            Assessment.objects.filter(article=OuterRef("pk"))
+            .order_by()
+            .values("article")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Bar:
+    position: int
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class TagLean:
+    name: str
+    slug: str
+    left: int
+    center: int
+    right: int
+
+    @property
+    def total(self) -> int:
+        return self.left + self.center + self.right
+
+    @property
+    def leans(self) -> str | None:
+        """Left or right when coverage under this tag leans one way, else None."""
+        if self.total < LEAN_MIN_ARTICLES:
+            return None
+        for side, count in ((scale.Direction.LEFT, self.left), (scale.Direction.RIGHT, self.right)):
+            if count * LEAN_SHARE_DENOMINATOR >= self.total * LEAN_SHARE_NUMERATOR:
+                return side
+        return None
+
+
+# A tag's coverage leans one way when at least two thirds of at least three
+# rated articles under it lean to the same side.
+LEAN_MIN_ARTICLES = 3
+LEAN_SHARE_NUMERATOR, LEAN_SHARE_DENOMINATOR = 2, 3
+TAGS_SHOWN = 30
+
+
+def rating_distribution(published: QuerySet) -> tuple[list[Bar], list[TagLean]]:
+    """How the current ratings of these (published) articles spread along the axis:
+    one bar per point, and left / center / right counts for the most-covered tags.
+    Counted by the database in two queries, whatever the number of articles."""
+    rated = with_current_rating(published, fields=("position",)).filter(
+        rating_position__isnull=False
+    )
+    counts = dict(
+        rated.order_by()
+        .values("rating_position")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("rating_position", "n")
+    )
+    bars = [Bar(point, scale.axis_label(point), counts.get(point, 0)) for point in scale.AXIS]
+    by_tag: dict[str, dict] = {}
+    rows = (
+        rated.order_by()
+        .values("tags__slug", "tags__name", "rating_position")
+        .annotate(n=Count("pk", distinct=True))
+        .filter(tags__slug__isnull=False)
+    )
+    for row in rows:
+        tag = by_tag.setdefault(
+            row["tags__slug"], {"name": row["tags__name"], "slug": row["tags__slug"]}
+        )
+        side = scale.lean(row["rating_position"]).value
+        tag[side] = tag.get(side, 0) + row["n"]
+    tags = [
+        TagLean(
+            name=tag["name"],
+            slug=tag["slug"],
+            left=tag.get("left", 0),
+            center=tag.get("center", 0),
+            right=tag.get("right", 0),
+        )
+        for tag in by_tag.values()
+    ]
+    tags.sort(key=lambda tag: (-tag.total, tag.name.lower()))
+    return bars, tags[:TAGS_SHOWN]
+
+
+def _open_for_rating(articles: QuerySet) -> QuerySet:
+    """Articles in review or published whose rating is missing or due for re-review."""
+    if "rating_label" not in articles.query.annotations:
+        articles = with_rating_state(articles)
+    return articles.filter(status__in=RATEABLE).filter(
+        Q(rating_label__isnull=True) | Q(rating_needs_review=True)
+    )
+
+
+def awaiting_assessment(articles: QuerySet, user) -> QuerySet:
+    """What this analyst still has to rate."""
+    return _open_for_rating(with_assessment_by(articles, user)).filter(assessed_by_me=False)
+
+
+def awaiting_sign_off(articles: QuerySet) -> QuerySet:
+    """What the panel has rated and an editor has yet to sign off."""
+    return _open_for_rating(articles).filter(assessment_count__gt=0)

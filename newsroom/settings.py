@@ -6,6 +6,7 @@ DJANGO_ALLOWED_HOSTS  comma-separated host names.
 DATABASE_URL          e.g. postgres://user@host:5432/newsroom; SQLite file by default.
 REDIS_URL             shared cache; local memory cache otherwise.
 MEDIA_ROOT            where uploads are stored; ./media by default.
+NEWSROOM_REQUIRE_BIAS_RATING  "0"/"false" lets articles publish with no bias rating; on by default.
 """
 
 import os
@@ -156,6 +157,8 @@ NEWSROOM_IMAGE_MAX_PIXELS = 40_000_000
 NEWSROOM_RENDITION_WIDTHS = (320, 640, 960, 1280, 1920)
 # How long a shared preview link works.
 NEWSROOM_PREVIEW_MAX_AGE_HOURS = 48
+# No article is published without a published Tone & Political Bias rating.
+NEWSROOM_REQUIRE_BIAS_RATING = env_flag("NEWSROOM_REQUIRE_BIAS_RATING", default=True)
 
 # Reader comments.
 # Comments close this many days after publication; "never" (None) keeps them open.

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article, Comment, Delegation, DelegationMember, Image, License, Section
-from bias.models import Rating
+from bias import scale
+from bias.models import Assessment, Rating
 from tests.images import image_bytes
 
 
@@ -111,11 +112,28 @@ class CommentFactory(factory.django.DjangoModelFactory):
 
 
 class RatingFactory(factory.django.DjangoModelFactory):
+    """A published rating written straight to the table; bias.services makes real ones."""
+
     class Meta:
         model = Rating
 
     article = factory.SubFactory(ArticleFactory)
-    label = "Moderately Center-Leaning"
-    position = 0
+    direction = scale.Direction.CENTER
+    strength = scale.Strength.MODERATELY
+    label = factory.LazyAttribute(lambda rating: scale.label(rating.direction, rating.strength))
+    position = factory.LazyAttribute(
+        lambda rating: scale.position(rating.direction, rating.strength)
+    )
     why = "Factual, sourced, little speculation."
     published_at = factory.LazyFunction(timezone.now)
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assessment
+
+    article = factory.SubFactory(ArticleFactory, status="in_review", published_at=None)
+    analyst = factory.Sequence(lambda n: staff_member("Bias analysts", f"analyst{n}"))
+    direction = scale.Direction.CENTER
+    strength = scale.Strength.MODERATELY
+    rationale = "Neutral wording; both sides quoted."

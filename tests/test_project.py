@@ -84,7 +84,7 @@ def test_a_fresh_database_has_the_roles_and_custom_permissions():
         "Journalists": {"add_article", "change_article", "add_image"},
         "Editors": {"publish_article", "publish_rating", "change_article"},
         "Moderators": {"moderate_comment", "change_comment"},
-        "Bias analysts": {"view_article"},
+        "Bias analysts": {"view_article", "add_assessment", "change_assessment"},
     }
     for role, codenames in expected.items():
         granted = set(Group.objects.get(name=role).permissions.values_list("codename", flat=True))
@@ -94,6 +94,9 @@ def test_a_fresh_database_has_the_roles_and_custom_permissions():
     )
     moderators = Group.objects.get(name="Moderators").permissions
     assert not moderators.filter(content_type__model="article").exists()
+    # Only analysts assess; editors read assessments but never write them.
+    editors = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
+    assert "view_assessment" in editors and "add_assessment" not in editors
 
 
 @pytest.mark.parametrize(("value", "expected"), [("", "None"), ("30", "30"), ("never", "None")])

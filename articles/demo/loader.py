@@ -12,7 +12,8 @@ from articles import services
 from articles.demo import seed
 from articles.demo.picture import skyline_jpeg
 from articles.models import Article, Image, License
-from bias.models import Rating
+from bias import services as bias_services
+from bias.models import Assessment
 
 logger = logging.getLogger(__name__)
 
@@ -32,13 +33,7 @@ def load_seed_article() -> tuple[Article, bool]:
     if existing is not None:
         return existing, False
 
-    User = get_user_model()
-    desk, desk_is_new = User.objects.get_or_create(
-        username=DESK_USERNAME, defaults={"first_name": "Newsroom", "last_name": "Staff"}
-    )
-    if desk_is_new:
-        desk.set_unusable_password()  # a byline, not a login
-        desk.save(update_fields=["password"])
+    desk = _user_without_login(DESK_USERNAME, "Newsroom Staff", role="Editors")
 
     image = Image(
         alt_text=seed.IMAGE_ALT,
@@ -80,16 +75,47 @@ def load_seed_article() -> tuple[Article, bool]:
             for position, (party, notes, members) in enumerate(seed.DELEGATIONS)
         ],
     )
-    Rating.objects.create(
-        article=article,
-        label=seed.RATING_LABEL,
-        position=seed.RATING_POSITION,
-        why=seed.RATING_WHY,
-        published_at=seed.PUBLISHED_AT,
-    )
+    _rate_seed_article(article, editor=desk)
     services.article_record_revision(article=article, user=desk, comment="Loaded the demo")
     logger.info("demo article %s loaded", article.slug)
     return article, True
+
+
+def _user_without_login(username: str, full_name: str, *, role: str):
+    """A name on the demo's work (a byline, an analyst of the panel) that cannot log in."""
+    User = get_user_model()
+    first_name, last_name = full_name.split(" ", 1)
+    user, is_new = User.objects.get_or_create(
+        username=username, defaults={"first_name": first_name, "last_name": last_name}
+    )
+    if is_new:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def _rate_seed_article(article: Article, *, editor) -> None:
+    """The seed's rating, made as any other: a blind panel, then an editor's sign-off."""
+    for number, (name, direction, strength, tone, rationale) in enumerate(seed.ASSESSMENTS, 1):
+        analyst = _user_without_login(f"panel-analyst-{number}", name, role="Bias analysts")
+        bias_services.assessment_save(
+            assessment=Assessment(
+                article=article,
+                direction=direction,
+                strength=strength,
+                rationale=rationale,
+                **tone,
+            ),
+            user=analyst,
+        )
+    bias_services.rating_publish(
+        article=article,
+        user=editor,
+        direction=seed.RATING_DIRECTION,
+        strength=seed.RATING_STRENGTH,
+        why=seed.RATING_WHY,
+    )
 
 
 @transaction.atomic

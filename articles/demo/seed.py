@@ -13,6 +13,35 @@ TAGS = ["Russia", "Ukraine", "Diplomacy", "Istanbul"]
 
 RATING_LABEL = "Moderately Center-Leaning"
 RATING_POSITION = 0
+RATING_DIRECTION, RATING_STRENGTH = "center", 2
+# The blind panel behind the rating: (analyst, direction, strength, tone rubric, rationale).
+# Its median is Center and its centrists say Moderately: the seed's label.
+ASSESSMENTS = [
+    (
+        "Amira Haddad",
+        "center",
+        2,
+        {"speculation": "some"},
+        "Wire-style account of the talks built on officials' statements from both sides; "
+        "the outlook section speculates a little about what the talks can achieve.",
+    ),
+    (
+        "Tomasz Nowak",
+        "center",
+        2,
+        {},
+        "Both delegations are described in the same neutral terms and quoted directly; "
+        "no loaded adjectives or partisan framing.",
+    ),
+    (
+        "Grace Okafor",
+        "right",
+        1,
+        {"one_sided_sourcing": "some"},
+        "Slightly more space for the Ukrainian and Western view of Russia's intentions than "
+        "for Moscow's own account, though the language stays neutral.",
+    ),
+]
 RATING_WHY = (
     "The report delivers factual updates and direct quotes from officials without emotional "
     "or partisan framing, with minimal speculation."

@@ -9,7 +9,13 @@ from django.utils import timezone
 from articles import services
 from articles.models import Article, Correction, StatusChange
 from articles.preview import preview_token
-from tests.factories import ArticleFactory, ImageFactory, SectionFactory, staff_member
+from tests.factories import (
+    ArticleFactory,
+    ImageFactory,
+    RatingFactory,
+    SectionFactory,
+    staff_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +37,10 @@ def people():
 
 
 def ready_article(author, status=S.DRAFT, **kwargs):
+    """An article that passes the publish gate: text, a section and a published bias rating."""
     article = ArticleFactory(author=author, status=status, published_at=None, **kwargs)
     SectionFactory(article=article)
+    RatingFactory(article=article)
     return article
 
 
@@ -105,6 +113,7 @@ def test_returning_to_the_author_needs_a_note(people):
 )
 def test_publish_gate_says_what_is_missing(people, changes, message):
     article = ArticleFactory(author=people["author"], status=S.DRAFT, published_at=None)
+    RatingFactory(article=article)
     if changes.pop("sections", True):
         SectionFactory(article=article)
     if "credit" in changes:
@@ -199,6 +208,7 @@ def test_a_forged_move_through_the_admin_is_refused(people, client):
 
 def test_a_refused_publish_keeps_the_edit_and_says_why(people, client):
     article = ArticleFactory(author=people["author"], status=S.DRAFT, published_at=None)
+    RatingFactory(article=article)
     client.force_login(people["editor"])
     response = admin_save(client, article, title="New title", transition="published")
     assert response.status_code == 302
@@ -391,7 +401,7 @@ def test_admin_index_shows_my_drafts_and_awaiting_review(people, client):
     assert desk == {"My drafts": 2, "Awaiting review": 0}
     client.force_login(people["editor"])
     desk = {d["label"]: d["count"] for d in client.get("/admin/").context["desk"]}
-    assert desk == {"My drafts": 0, "Awaiting review": 3}
+    assert desk == {"My drafts": 0, "Awaiting review": 3, "Ratings to sign off": 0}
     assert "Awaiting review" in client.get("/admin/").content.decode()
 
 

@@ -1,0 +1,158 @@
+"""Every state-changing operation on analysts' assessments and published ratings."""
+
+import hashlib
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article
+from bias import scale
+from bias.models import Assessment, Rating
+from bias.selectors import RATEABLE, assessment_is_open, panel_for
+
+logger = logging.getLogger(__name__)
+
+
+class RatingError(Exception):
+    """A rating step the rules refuse. The message is for the person who tried."""
+
+
+def text_digest(article: Article) -> str:
+    """A fingerprint of everything a reader reads: title, summary, sections, delegations."""
+    parts = [article.title, article.summary]
+    for section in article.sections.order_by("position", "pk"):
+        parts += [section.kind, section.heading, section.body]
+    for delegation in article.delegations.order_by("position", "pk").prefetch_related("members"):
+        parts += [delegation.party, delegation.notes]
+        for member in delegation.members.all():
+            parts += [member.name, member.role, str(member.is_head)]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def assessment_refusal(*, article: Article, user, assessment: Assessment) -> str | None:
+    """Why this person may not record this assessment of this article now, or None.
+
+    Only analysts rate, each once per article, and only their own assessment;
+    articles are rated in review or published; an assessment stays editable
+    until the editor publishes the rating, and again when an edit to the text
+    sends the rating back for re-review.
+    """
+    if assessment.pk is None:
+        if not user.has_perm("bias.add_assessment"):
+            return "Only bias analysts assess articles."
+        if article.assessments.filter(analyst=user.pk).exists():
+            return "You have already assessed this article; change your assessment instead."
+    else:
+        stored = Assessment.objects.get(pk=assessment.pk)
+        if stored.analyst_id != user.pk or not user.has_perm("bias.change_assessment"):
+            return "You can change only your own assessments."
+        if stored.article_id != article.pk:
+            return "An assessment stays with the article it rates."
+    if article.status not in RATEABLE:
+        return "Articles are assessed once they are in review or published."
+    if not assessment_is_open(article):
+        return "The rating of this article is published; assessments reopen when its text changes."
+    return None
+
+
+@transaction.atomic
+def assessment_save(*, assessment: Assessment, user) -> Assessment:
+    """Record an analyst's own assessment, if assessment_refusal finds nothing against it."""
+    article = Article.objects.select_for_update().get(pk=assessment.article_id)
+    refusal = assessment_refusal(article=article, user=user, assessment=assessment)
+    if refusal:
+        raise RatingError(refusal)
+    if assessment.pk is None:
+        assessment.analyst = user
+    assessment.rationale = assessment.rationale.strip()
+    try:
+        assessment.full_clean()
+    except ValidationError as error:
+        raise RatingError(" ".join(error.messages)) from error
+    assessment.save()
+    logger.info("assessment %s of article %s saved by %s", assessment.pk, article.pk, user.pk)
+    return assessment
+
+
+@transaction.atomic
+def rating_publish(
+    *,
+    article: Article,
+    user,
+    direction: str,
+    strength: int,
+    why: str,
+    override_reason: str = "",
+) -> Rating:
+    """Publish an article's Tone & Political Bias rating, signed off by an editor.
+
+    The label defaults to the panel's; publishing another label, or one with no
+    panel behind it, needs a written reason. The public "Why:" is required.
+    Earlier ratings stay as history, and the new one is of the text as it stands.
+    """
+    if not user.has_perm("bias.publish_rating"):
+        raise RatingError("You do not have permission to publish bias ratings.")
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.status not in RATEABLE:
+        raise RatingError("Ratings are published for articles in review or published.")
+    why, override_reason = why.strip(), override_reason.strip()
+    if not why:
+        raise RatingError("Write the public “Why:” that explains the rating to readers.")
+    try:
+        chosen = scale.Vote(scale.Direction(direction), scale.Strength(int(strength)))
+    except ValueError as error:
+        raise RatingError("Choose a direction and a strength from the scale.") from error
+    _, panel = panel_for(article)
+    if panel is None and not override_reason:
+        raise RatingError(
+            "No analyst has assessed this article: give the reason to rate it anyway."
+        )
+    chosen_label = scale.label(chosen.direction, chosen.strength)
+    if panel is not None and chosen_label != panel.label and not override_reason:
+        raise RatingError(
+            f"The panel rated this article {panel.label}: give the reason for publishing "
+            f"{chosen_label} instead."
+        )
+    rating = Rating(
+        article=article,
+        label=chosen_label,
+        direction=chosen.direction,
+        strength=chosen.strength,
+        position=chosen.position,
+        why=why,
+        published_at=timezone.now(),
+        published_by=user,
+        analyst_count=panel.size if panel else 0,
+        confidence=panel.confidence if panel else "",
+        panel_label=panel.label if panel else "",
+        override_reason=override_reason,
+        text_digest=text_digest(article),
+    )
+    try:
+        rating.full_clean()
+    except ValidationError as error:
+        raise RatingError(" ".join(error.messages)) from error
+    rating.save()
+    logger.info(
+        "rating %s (%s) of article %s published by %s", rating.pk, rating.label, article.pk, user.pk
+    )
+    return rating
+
+
+@transaction.atomic
+def rating_review_if_text_changed(*, article: Article) -> bool:
+    """Send the current rating back for re-review when the text it rated has changed.
+
+    Returns True when this call marked it.
+    """
+    rating = Rating.objects.select_for_update().current_for(article)
+    if rating is None or rating.needs_review or not rating.text_digest:
+        return False
+    if rating.text_digest == text_digest(article):
+        return False
+    rating.needs_review = True
+    rating.save(update_fields=["needs_review"])
+    logger.info("rating %s of article %s needs re-review: the text changed", rating.pk, article.pk)
+    return True

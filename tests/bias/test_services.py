@@ -1,0 +1,236 @@
+"""Assessments, the editor's sign-off, the publish gate and the re-review mark."""
+
+import pytest
+
+from articles import services as article_services
+from articles.models import Article
+from bias import services
+from bias.models import Assessment, Rating
+from tests.factories import (
+    ArticleFactory,
+    SectionFactory,
+    staff_member,
+)
+
+pytestmark = pytest.mark.django_db
+
+S = Article.Status
+
+
+@pytest.fixture
+def editor():
+    return staff_member("Editors", "editor")
+
+
+@pytest.fixture
+def analysts():
+    return [staff_member("Bias analysts", f"analyst-{n}") for n in range(3)]
+
+
+def in_review(**kwargs):
+    article = ArticleFactory(status=S.IN_REVIEW, published_at=None, **kwargs)
+    SectionFactory(article=article)
+    return article
+
+
+def assess(article, analyst, direction="center", strength=2, **kwargs):
+    return services.assessment_save(
+        assessment=Assessment(
+            article=article,
+            direction=direction,
+            strength=strength,
+            rationale=kwargs.pop("rationale", "Neutral wording."),
+            **kwargs,
+        ),
+        user=analyst,
+    )
+
+
+def publish(article, editor, direction="center", strength=2, why="Plain facts.", **kwargs):
+    return services.rating_publish(
+        article=article, user=editor, direction=direction, strength=strength, why=why, **kwargs
+    )
+
+
+def test_an_analyst_records_an_assessment_with_the_tone_rubric(analysts):
+    article = in_review()
+    assessment = assess(
+        article, analysts[0], "right", 1, speculation="heavy", one_sided_sourcing="some"
+    )
+    stored = Assessment.objects.get(pk=assessment.pk)
+    assert (stored.analyst, stored.label, stored.position) == (
+        analysts[0], "Slightly Right-Leaning", 1,
+    )  # fmt: skip
+    assert dict(stored.tone) == {
+        "Emotional language": "None",
+        "Partisan framing": "None",
+        "Speculation": "Heavy",
+        "One-sided sourcing": "Some",
+    }
+
+
+@pytest.mark.parametrize("role", ["Journalists", "Editors", "Moderators"])
+def test_only_analysts_assess(role):
+    article = in_review()
+    with pytest.raises(services.RatingError, match="Only bias analysts"):
+        assess(article, staff_member(role, "someone"))
+    assert not Assessment.objects.exists()
+
+
+@pytest.mark.parametrize("status", [S.DRAFT, S.ARCHIVED])
+def test_articles_are_assessed_in_review_or_published_only(analysts, status):
+    article = ArticleFactory(status=status)
+    with pytest.raises(services.RatingError, match="in review or published"):
+        assess(article, analysts[0])
+    assert not Assessment.objects.exists()
+
+
+def test_one_assessment_per_analyst_per_article(analysts):
+    article = in_review()
+    assess(article, analysts[0])
+    with pytest.raises(services.RatingError, match="already assessed"):
+        assess(article, analysts[0], "left", 3)
+    assert Assessment.objects.get().direction == "center"
+
+
+def test_an_analyst_changes_only_their_own_assessment(analysts):
+    article = in_review()
+    theirs = assess(article, analysts[0])
+    theirs.direction = "left"
+    with pytest.raises(services.RatingError, match="only your own"):
+        services.assessment_save(assessment=theirs, user=analysts[1])
+    assert Assessment.objects.get().direction == "center"
+
+
+def test_assessments_lock_when_the_rating_is_published_and_reopen_when_the_text_changes(
+    analysts, editor
+):
+    article = in_review()
+    mine = assess(article, analysts[0])
+    mine.strength = 3
+    services.assessment_save(assessment=mine, user=analysts[0])  # editable before sign-off
+    publish(article, editor, strength=3)
+    mine.strength = 1
+    with pytest.raises(services.RatingError, match="published"):
+        services.assessment_save(assessment=mine, user=analysts[0])
+    with pytest.raises(services.RatingError, match="published"):
+        assess(article, analysts[1])
+    assert Assessment.objects.get().strength == 3
+
+    article.title = "A new headline"
+    article.save()
+    article_services.article_record_revision(article=article, user=editor, comment="Changed")
+    services.assessment_save(assessment=mine, user=analysts[0])
+    assert Assessment.objects.get().strength == 1
+
+
+def test_publishing_takes_the_panel_and_keeps_it_with_the_rating(analysts, editor):
+    article = in_review()
+    for analyst, (direction, strength) in zip(
+        analysts, [("center", 2), ("center", 2), ("right", 1)], strict=True
+    ):
+        assess(article, analyst, direction, strength)
+    rating = publish(article, editor, why="  Factual and even-handed.  ")
+    assert (rating.label, rating.position, rating.why) == (
+        "Moderately Center-Leaning", 0, "Factual and even-handed.",
+    )  # fmt: skip
+    assert (rating.analyst_count, rating.confidence, rating.panel_label) == (
+        3, "high", "Moderately Center-Leaning",
+    )  # fmt: skip
+    assert rating.published_by == editor and rating.text_digest and not rating.needs_review
+
+
+def test_publishing_needs_the_permission(analysts):
+    article = in_review()
+    assess(article, analysts[0])
+    for person in [analysts[0], staff_member("Journalists", "j"), staff_member("Moderators", "m")]:
+        with pytest.raises(services.RatingError, match="permission"):
+            publish(article, person)
+    assert not Rating.objects.exists()
+
+
+def test_the_why_is_required(analysts, editor):
+    article = in_review()
+    assess(article, analysts[0])
+    with pytest.raises(services.RatingError, match="Why"):
+        publish(article, editor, why="   ")
+    assert not Rating.objects.exists()
+
+
+def test_overriding_the_panel_needs_a_written_reason(analysts, editor):
+    article = in_review()
+    assess(article, analysts[0], "center", 2)
+    with pytest.raises(services.RatingError, match="panel rated this article Moderately Center"):
+        publish(article, editor, "right", 1)
+    assert not Rating.objects.exists()
+    rating = publish(article, editor, "right", 1, override_reason="Sources are one-sided.")
+    assert (rating.label, rating.panel_label, rating.override_reason) == (
+        "Slightly Right-Leaning", "Moderately Center-Leaning", "Sources are one-sided.",
+    )  # fmt: skip
+
+
+def test_rating_without_any_assessment_needs_a_reason(editor):
+    article = in_review()
+    with pytest.raises(services.RatingError, match="No analyst"):
+        publish(article, editor)
+    rating = publish(article, editor, override_reason="Breaking news; the panel rates tomorrow.")
+    assert rating.analyst_count == 0 and rating.confidence == ""
+
+
+def test_a_label_off_the_scale_is_refused(editor):
+    article = in_review()
+    with pytest.raises(services.RatingError, match="scale"):
+        publish(article, editor, "up", 2, override_reason="x")
+    with pytest.raises(services.RatingError, match="scale"):
+        publish(article, editor, "left", 7, override_reason="x")
+    assert not Rating.objects.exists()
+
+
+def test_every_published_rating_is_kept(analysts, editor):
+    article = in_review()
+    assess(article, analysts[0])
+    first = publish(article, editor)
+    second = publish(article, editor, "left", 1, override_reason="Re-read.")
+    assert list(article.ratings.all()) == [second, first]
+    assert Rating.objects.current_for(article) == second
+
+
+def test_the_gate_refuses_to_publish_without_a_rating_and_passes_with_one(analysts, editor):
+    article = in_review()
+    with pytest.raises(article_services.WorkflowError, match="a published bias rating"):
+        article_services.article_transition(article=article, target=S.PUBLISHED, user=editor)
+    assert Article.objects.get(pk=article.pk).status == S.IN_REVIEW
+    assess(article, analysts[0])
+    publish(article, editor)
+    moved = article_services.article_transition(article=article, target=S.PUBLISHED, user=editor)
+    assert moved.status == S.PUBLISHED and moved.is_public
+
+
+def test_the_gate_can_be_turned_off(editor, settings):
+    settings.NEWSROOM_REQUIRE_BIAS_RATING = False
+    article = in_review()
+    moved = article_services.article_transition(article=article, target=S.PUBLISHED, user=editor)
+    assert moved.status == S.PUBLISHED
+
+
+def test_an_edit_to_the_text_marks_the_rating_for_re_review_and_the_gate_holds(analysts, editor):
+    article = in_review()
+    assess(article, analysts[0])
+    rating = publish(article, editor)
+    # A save that changes no text leaves the rating as it is.
+    article_services.article_record_revision(article=article, user=editor, comment="Saved")
+    rating.refresh_from_db()
+    assert not rating.needs_review
+    section = article.sections.get()
+    section.body = "A paragraph rewritten after the rating."
+    section.save()
+    article_services.article_record_revision(article=article, user=editor, comment="Changed")
+    rating.refresh_from_db()
+    assert rating.needs_review
+    with pytest.raises(article_services.WorkflowError, match="re-reviewed"):
+        article_services.article_transition(article=article, target=S.PUBLISHED, user=editor)
+    # A new sign-off on the new text clears it.
+    publish(article, editor)
+    assert article_services.article_transition(
+        article=article, target=S.PUBLISHED, user=editor
+    ).is_public
