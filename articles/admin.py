@@ -12,6 +12,8 @@ from articles import admin_views as article_admin_views
 from articles import services
 from articles.forms import ArticleAdminForm, DelegationMemberForm, DelegationMemberFormSet
 from articles.models import Article, Delegation, DelegationMember, Image, Section
+from bias import selectors as bias_selectors
+from bias.selectors import RATEABLE
 
 
 class DelegationMemberInline(nested_admin.NestedTabularInline):
@@ -38,11 +40,43 @@ class SectionInline(nested_admin.NestedStackedInline):
     extra = 0
 
 
+class RatingStateFilter(admin.SimpleListFilter):
+    """Where each article stands with its Tone & Political Bias rating."""
+
+    title = "bias rating"
+    parameter_name = "rating"
+
+    def lookups(self, request, model_admin):
+        choices = [("unrated", "Not rated"), ("needs_review", "Needs re-review")]
+        if request.user.has_perm("bias.add_assessment"):
+            choices.append(("awaiting_me", "Awaiting my assessment"))
+        if request.user.has_perm("bias.publish_rating"):
+            choices.append(("to_sign_off", "To sign off"))
+        return choices
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "unrated":
+                return queryset.filter(rating_label__isnull=True)
+            case "needs_review":
+                return queryset.filter(rating_needs_review=True)
+            case "awaiting_me":
+                return bias_selectors.awaiting_assessment(queryset, request.user)
+            case "to_sign_off":
+                return bias_selectors.awaiting_sign_off(queryset)
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(nested_admin.NestedModelAdmin):
     form = ArticleAdminForm
-    list_display = ("title", "publication", "author", "published_at", "updated_at")
-    list_filter = ("status", "comments_enabled", ("author", admin.RelatedOnlyFieldListFilter))
+    list_display = ("title", "publication", "bias_rating", "author", "published_at", "updated_at")
+    list_filter = (
+        "status",
+        RatingStateFilter,
+        "comments_enabled",
+        ("author", admin.RelatedOnlyFieldListFilter),
+    )
     search_fields = ("title", "summary", "slug")
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
@@ -53,6 +87,7 @@ class ArticleAdmin(nested_admin.NestedModelAdmin):
         "lead_image_preview",
         "workflow_log",
         "corrections_list",
+        "bias_rating",
         "created_at",
         "updated_at",
     )
@@ -86,6 +121,7 @@ class ArticleAdmin(nested_admin.NestedModelAdmin):
             ),
             ("Lead image", {"fields": ["lead_image", "lead_image_preview"]}),
             ("Workflow", {"fields": workflow_fields}),
+            *([("Tone & Political Bias", {"fields": ["bias_rating"]})] if obj else []),
             ("Record", {"fields": record}),
         ]
 
@@ -98,10 +134,15 @@ class ArticleAdmin(nested_admin.NestedModelAdmin):
         queryset = (
             super().get_queryset(request).select_related("author", "lead_image", "updated_by")
         )
-        if not request.user.has_perm("articles.publish_article"):
-            # Journalists see their own articles only.
-            queryset = queryset.filter(author=request.user)
-        return queryset
+        queryset = bias_selectors.with_rating_state(queryset)
+        if request.user.has_perm("articles.publish_article"):
+            return queryset
+        if request.user.has_perm("bias.add_assessment"):
+            # Analysts read what they may rate, and see which they have rated.
+            queryset = bias_selectors.with_assessment_by(queryset, request.user)
+            return queryset.filter(status__in=RATEABLE)
+        # Journalists see their own articles only.
+        return queryset.filter(author=request.user)
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
@@ -122,6 +163,31 @@ class ArticleAdmin(nested_admin.NestedModelAdmin):
         if obj.status == Article.Status.PUBLISHED:
             return f"Published {date_format(timezone.localtime(obj.published_at), 'j F Y, H:i')}"
         return obj.get_status_display()
+
+    @admin.display(description="Bias rating")
+    def bias_rating(self, obj):
+        label = getattr(obj, "rating_label", None)
+        count = getattr(obj, "assessment_count", None) or 0
+        parts = [label or "Not rated"]
+        if getattr(obj, "rating_needs_review", False):
+            parts.append("needs re-review")
+        parts.append(f"{count} assessment{'' if count == 1 else 's'}")
+        rating_open = label is None or getattr(obj, "rating_needs_review", False)
+        if getattr(obj, "assessed_by_me", None) is False and rating_open:
+            parts.append("awaiting yours")
+        return " · ".join(parts)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["bias_panel_visible"] = bias_selectors.may_see_panel(request.user, obj)
+            context["may_assess"] = (
+                request.user.has_perm("bias.add_assessment")
+                and obj.status in RATEABLE
+                and bias_selectors.assessment_is_open(obj)
+            )
+        return super().render_change_form(
+            request, context, add=add, change=change, form_url=form_url, obj=obj
+        )
 
     @admin.display(description="Preview")
     def lead_image_preview(self, obj):

@@ -29,7 +29,7 @@ def editorial_desk(user) -> list[dict]:
     in_review = Article.objects.filter(status=Article.Status.IN_REVIEW)
     if not user.has_perm("articles.publish_article"):
         in_review = in_review.filter(author=user)
-    return [
+    desk = [
         {
             "label": "My drafts",
             "count": drafts.count(),
@@ -41,6 +41,32 @@ def editorial_desk(user) -> list[dict]:
             "url": f"{changelist}?status__exact=in_review",
         },
     ]
+    return desk + bias_desk(user, changelist)
+
+
+def bias_desk(user, changelist: str) -> list[dict]:
+    """Ratings work waiting: an analyst's articles to rate, an editor's ratings to sign off."""
+    from articles.models import Article
+    from bias import selectors
+
+    desk = []
+    if user.has_perm("bias.add_assessment"):
+        desk.append(
+            {
+                "label": "Awaiting my assessment",
+                "count": selectors.awaiting_assessment(Article.objects.all(), user).count(),
+                "url": f"{changelist}?rating=awaiting_me",
+            }
+        )
+    if user.has_perm("bias.publish_rating"):
+        desk.append(
+            {
+                "label": "Ratings to sign off",
+                "count": selectors.awaiting_sign_off(Article.objects.all()).count(),
+                "url": f"{changelist}?rating=to_sign_off",
+            }
+        )
+    return desk
 
 
 class NewsroomAdminSite(admin.AdminSite):
