@@ -4,17 +4,18 @@ from django.shortcuts import get_object_or_404
 
 from articles.comment_selectors import comment_threads
 from articles.models import Article, Section
-from bias.selectors import current_rating, with_current_rating
+from bias.selectors import CARD_FIELDS, current_rating, with_current_rating
 
 
 def article_for_page(*, slug: str) -> Article:
     """The public article with everything its page shows, or 404."""
-    return get_object_or_404(with_current_rating(Article.objects.published().for_page()), slug=slug)
+    articles = with_current_rating(Article.objects.published().for_page(), history=True)
+    return get_object_or_404(articles, slug=slug)
 
 
 def article_for_preview(*, pk: int) -> Article:
     """Any article, whatever its status, for staff and shared previews; or 404."""
-    return get_object_or_404(with_current_rating(Article.objects.for_page()), pk=pk)
+    return get_object_or_404(with_current_rating(Article.objects.for_page(), history=True), pk=pk)
 
 
 def article_page_context(article: Article) -> dict:
@@ -36,7 +37,8 @@ def article_page_context(article: Article) -> dict:
 
 
 def articles_for_listing():
-    return Article.objects.published().for_listing().order_by("-published_at", "-pk")
+    articles = Article.objects.published().for_listing().order_by("-published_at", "-pk")
+    return with_current_rating(articles, fields=CARD_FIELDS)
 
 
 def articles_tagged(*, tag_slug: str):

@@ -7,6 +7,8 @@ from django.views.generic import ListView
 from taggit.models import Tag
 
 from articles import comment_selectors, comment_views, preview, selectors
+from bias import scale
+from bias.selectors import with_lean
 
 
 @require_safe
@@ -34,20 +36,39 @@ def shared_preview(request, token):
 
 
 class ArticleListView(ListView):
-    """A paginated page of public article cards."""
+    """A paginated page of public article cards, which readers may filter by lean."""
 
     context_object_name = "articles"
     http_method_names = ["get", "head"]
 
+    def get(self, request, *args, **kwargs):
+        self.lean = request.GET.get("lean", "")
+        if self.lean and self.lean not in scale.Direction.values:
+            message = "There is no such lean to filter by: choose left, center or right."
+            return render(request, "400.html", {"message": message}, status=400)
+        return super().get(request, *args, **kwargs)
+
+    def filter_by_lean(self, articles):
+        return with_lean(articles, self.lean) if self.lean else articles
+
     def get_paginate_by(self, queryset):
         return settings.NEWSROOM_PAGE_SIZE
+
+    def get_context_data(self, **kwargs):
+        leans = [("", "All")] + [(d.value, d.label) for d in scale.Direction]
+        return super().get_context_data(
+            lean=self.lean,
+            lean_choices=leans,
+            page_query=f"lean={self.lean}&" if self.lean else "",
+            **kwargs,
+        )
 
 
 class HomeView(ArticleListView):
     template_name = "articles/home.html"
 
     def get_queryset(self):
-        return selectors.articles_for_listing()
+        return self.filter_by_lean(selectors.articles_for_listing())
 
 
 class TagView(ArticleListView):
@@ -57,10 +78,11 @@ class TagView(ArticleListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return selectors.articles_tagged(tag_slug=self.tag.slug)
+        self.tagged = selectors.articles_tagged(tag_slug=self.tag.slug)
+        return self.filter_by_lean(self.tagged)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(tag=self.tag, **kwargs)
-        if context["paginator"].count == 0:
+        if context["paginator"].count == 0 and not (self.lean and self.tagged.exists()):
             raise Http404("No published articles carry this tag.")
         return context

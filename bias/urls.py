@@ -1,0 +1,9 @@
+from django.urls import path
+
+from bias import views
+
+app_name = "bias"
+
+urlpatterns = [
+    path("", views.methodology, name="methodology"),
+]
