@@ -104,7 +104,8 @@ class AssessmentAdmin(admin.ModelAdmin):
         mine = next((a for a in assessments if a.analyst_id == request.user.pk), None)
         context = {
             **self.admin_site.each_context(request),
-            "opts": self.opts,
+            "opts": Article._meta,  # the panel is one of the article's own pages
+            "original": article,
             "title": f"Bias panel: “{article}”",
             "article": article,
             "assessments": assessments,
