@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from articles import moderation
+from articles import moderation, page_cache
 from articles.models import Article, Comment, CommentDecision, CommentReport, ModerationSettings
 
 logger = logging.getLogger(__name__)
@@ -153,6 +153,8 @@ def comment_moderate(*, comment: Comment, status: str, user) -> Comment:
     comment.moderated_by = user
     comment.moderated_at = timezone.now()
     comment.save(update_fields=["status", "moderated_by", "moderated_at"])
+    if Comment.Status.APPROVED in (previous, status):
+        page_cache.content_changed()  # it appears on, or leaves, the article page
     CommentDecision.objects.create(
         comment=comment,
         from_status=previous,

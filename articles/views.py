@@ -2,16 +2,19 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 from taggit.models import Tag
 
 from articles import comment_selectors, comment_views, preview, selectors
+from articles.page_cache import cache_page_for_readers
 from bias import scale
 from bias.selectors import with_lean
 
 
 @require_safe
+@cache_page_for_readers
 def article_detail(request, slug):
     article = selectors.article_for_page(slug=slug)
     return comment_views.render_article_page(request, article)
@@ -35,6 +38,7 @@ def shared_preview(request, token):
     return render_preview(request, selectors.article_for_preview(pk=article_id))
 
 
+@method_decorator(cache_page_for_readers, name="dispatch")
 class ArticleListView(ListView):
     """A paginated page of public article cards, which readers may filter by lean."""
 

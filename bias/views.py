@@ -2,10 +2,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from articles.models import Article
+from articles.page_cache import cache_page_for_readers
 from bias import scale, selectors
 
 
 @require_safe
+@cache_page_for_readers
 def methodology(request):
     """How ratings are made, and how the published ones spread across the scale."""
     bars, tags = selectors.rating_distribution(Article.objects.published())

@@ -1,0 +1,228 @@
+"""Whole-page caching for anonymous readers, invalidated exactly.
+
+Every cached page is filed under the current *content generation*. Anything that
+changes what readers can see — an article, its sections, delegations, tags or
+images; a correction; a published rating; a comment approved or taken down —
+starts a new generation (see `connect_signals` and `content_changed`), so the
+very next request misses and renders afresh. The generation is a timestamp:
+it doubles as the pages' Last-Modified.
+
+Scheduled publication needs no cron job, so pages must not outlive the moment
+the next scheduled article or rating goes live: a page is kept at most until
+then (`next_change`).
+
+Only anonymous GET and HEAD requests read or fill the cache. A request carrying
+a session (staff) or a pending message skips it entirely. The comment forms'
+CSRF tokens are cut out before storing and a fresh one is put in on every hit,
+so each reader's form carries a token for their own cookie. Cached pages answer
+conditional GETs with 304.
+"""
+
+import hashlib
+import logging
+import re
+import time
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, parse_etags, parse_http_date_safe, quote_etag
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pages:generation"
+NEXT_CHANGE_KEY = "pages:next-change"
+NO_NEXT_CHANGE = 0
+CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+CSRF_HOLE = b"\x00csrf\x00"
+KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag")
+
+
+@dataclass(frozen=True)
+class Generation:
+    """The time (ns) of the last change readers can see, and whether an earlier
+    change fell in the same second: HTTP dates count whole seconds, so then a
+    Last-Modified date cannot tell the two apart and only the ETag may answer 304."""
+
+    at: int
+    shares_its_second: bool = False
+
+
+def generation() -> Generation:
+    """The current content generation."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        # Lost (a cache restart): a new one, which no earlier date can match.
+        value = Generation(time.time_ns(), shares_its_second=True)
+        if not cache.add(GENERATION_KEY, value, timeout=None):
+            value = cache.get(GENERATION_KEY, value)
+    return value
+
+
+def content_changed() -> None:
+    """Start a new generation now, and again once the change is committed.
+
+    The second bump drops any page that a reader's request rendered between the
+    first and the commit, from data that was about to change.
+    """
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+def _new_generation() -> None:
+    now = time.time_ns()
+    previous = cache.get(GENERATION_KEY)
+    same_second = previous is not None and previous.at // 10**9 == now // 10**9
+    cache.set(GENERATION_KEY, Generation(now, same_second), timeout=None)
+    _store_next_change()
+
+
+def next_change() -> float | None:
+    """When the next scheduled article or rating goes live (a Unix time), or None."""
+    value = cache.get(NEXT_CHANGE_KEY)
+    if value is None or (value != NO_NEXT_CHANGE and value <= time.time()):
+        value = _store_next_change()
+    return None if value == NO_NEXT_CHANGE else value
+
+
+def _store_next_change() -> float:
+    """Look up the next scheduled change (one query) and keep it beside the generation.
+
+    Worked out when content changes, so that filling the cache costs no query.
+    """
+    from articles.models import Article
+    from bias.models import Rating
+
+    now = timezone.now()
+    articles = Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
+    ratings = Rating.objects.filter(published_at__gt=now)
+    first = (
+        articles.order_by()
+        .values_list("published_at", flat=True)
+        .union(ratings.order_by().values_list("published_at", flat=True))
+        .order_by("published_at")
+        .first()
+    )
+    value = first.timestamp() if first is not None else NO_NEXT_CHANGE
+    cache.set(NEXT_CHANGE_KEY, value, timeout=None)
+    return value
+
+
+def readable(request) -> bool:
+    """Whether this request may be answered from, and fill, the page cache."""
+    return (
+        settings.NEWSROOM_PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def cache_page_for_readers(view):
+    """Serve a public view's pages from the cache for anonymous readers."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not readable(request):
+            return view(request, *args, **kwargs)
+        current = generation()
+        key = _key(request, current)
+        entry = cache.get(key)
+        if entry is None:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            if response.status_code != 200 or response.cookies or response.streaming:
+                return response
+            entry = _entry(response)
+            timeout = settings.NEWSROOM_PAGE_CACHE_SECONDS
+            upcoming = next_change()
+            if upcoming is not None:
+                timeout = max(1, min(timeout, int(upcoming - time.time())))
+            cache.set(key, entry, timeout=timeout)
+        return _respond(request, entry, current)
+
+    return wrapper
+
+
+def _key(request, current: Generation) -> str:
+    where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return f"page:{current.at}:{hashlib.sha256(where.encode()).hexdigest()}"
+
+
+def _entry(response) -> dict:
+    content = CSRF_INPUT.sub(rb"\1" + CSRF_HOLE + rb"\2", response.content)
+    return {
+        "content": content,
+        "etag": quote_etag(hashlib.sha256(content).hexdigest()[:32]),
+        "headers": {name: response[name] for name in KEPT_HEADERS if response.has_header(name)},
+    }
+
+
+def _respond(request, entry: dict, current: Generation):
+    etag = entry["etag"]
+    last_modified = current.at // 10**9
+    if _not_modified(request, etag, last_modified, trust_date=not current.shares_its_second):
+        response = HttpResponseNotModified()
+    else:
+        content = entry["content"]
+        if CSRF_HOLE in content:
+            content = content.replace(CSRF_HOLE, get_token(request).encode())
+        response = HttpResponse(content)
+        for name, value in entry["headers"].items():
+            response[name] = value
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = "no-cache"  # keep, but ask every time: invalidation is exact
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def _not_modified(request, etag: str, last_modified: int, *, trust_date: bool) -> bool:
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match:  # it decides alone when present (RFC 9110, 13.2.2)
+        return etag in parse_etags(if_none_match) or if_none_match.strip() == "*"
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return trust_date and since is not None and last_modified <= since
+
+
+def _changed(sender, **kwargs):
+    content_changed()
+
+
+def _comment_changed(sender, instance, **kwargs):
+    # Pending, rejected and spam comments are not on any page; approving or
+    # taking down a comment goes through comment_services, which says so.
+    if instance.status == instance.Status.APPROVED:
+        content_changed()
+
+
+def connect_signals() -> None:
+    """Every write to what readers see starts a new generation."""
+    from taggit.models import Tag, TaggedItem
+
+    from articles.models import (
+        Article,
+        Comment,
+        Correction,
+        Delegation,
+        DelegationMember,
+        Image,
+        Section,
+    )
+    from bias.models import Rating
+
+    for model in (Article, Section, Delegation, DelegationMember, Image, Correction, Rating,
+                  Tag, TaggedItem):  # fmt: skip
+        post_save.connect(_changed, sender=model, dispatch_uid=f"pages-{model.__name__}-save")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"pages-{model.__name__}-del")
+    m2m_changed.connect(_changed, sender=Article.tags.through, dispatch_uid="pages-article-tags")
+    post_save.connect(_comment_changed, sender=Comment, dispatch_uid="pages-comment-save")
+    post_delete.connect(_comment_changed, sender=Comment, dispatch_uid="pages-comment-delete")

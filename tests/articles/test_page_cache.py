@@ -1,0 +1,263 @@
+"""Anonymous readers' pages come from the cache, and every change readers can see
+shows on the very next request. Staff, previews and POSTs never touch it."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from articles import comment_services, services
+from articles.models import Article, Comment
+from bias import services as bias_services
+from tests.factories import (
+    ArticleFactory,
+    AssessmentFactory,
+    CommentFactory,
+    ImageFactory,
+    RatingFactory,
+    SectionFactory,
+    staff_member,
+)
+
+pytestmark = pytest.mark.django_db
+
+S = Article.Status
+
+
+@pytest.fixture
+def editor():
+    return staff_member("Editors", "editor")
+
+
+@pytest.fixture
+def story():
+    article = ArticleFactory(title="Talks resume", tags=["talks"], lead_image=ImageFactory())
+    SectionFactory(article=article, body="First paragraph.")
+    RatingFactory(article=article)
+    return article
+
+
+def text(client, url):
+    response = client.get(url)
+    return response.status_code, response.content.decode()
+
+
+def test_a_second_anonymous_request_is_served_without_a_query(
+    client, story, django_assert_num_queries
+):
+    for url in [story.get_absolute_url(), "/", "/tags/talks/", "/bias/", "/?lean=center"]:
+        first = client.get(url)
+        with django_assert_num_queries(0):
+            second = client.get(url)
+        assert second.status_code == 200
+        assert strip_tokens(second.content) == strip_tokens(first.content), url
+
+
+def strip_tokens(content: bytes) -> bytes:
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]*"', b"", content)
+
+
+def test_publishing_shows_at_once(client, editor, story):
+    client.get("/")
+    article = ArticleFactory(status=S.IN_REVIEW, published_at=None, title="Fresh report")
+    SectionFactory(article=article)
+    RatingFactory(article=article)
+    services.article_transition(article=article, target=S.PUBLISHED, user=editor)
+    assert "Fresh report" in text(client, "/")[1]
+
+
+def test_an_edit_shows_at_once(client, editor, story):
+    client.get(story.get_absolute_url())
+    story.title = "Talks resume, without Putin"
+    services.article_save(article=story, user=editor, expected_version=story.version)
+    section = story.sections.get()
+    section.body = "A rewritten paragraph."
+    section.save()
+    status, body = text(client, story.get_absolute_url())
+    assert "Talks resume, without Putin" in body and "A rewritten paragraph." in body
+
+
+def test_a_withdrawal_shows_at_once(client, editor, story):
+    client.get(story.get_absolute_url())
+    client.get("/")
+    services.article_transition(article=story, target=S.ARCHIVED, user=editor)
+    assert client.get(story.get_absolute_url()).status_code == 404
+    assert "Talks resume" not in text(client, "/")[1]
+    assert client.get("/tags/talks/").status_code == 404
+
+
+def test_a_rating_change_shows_at_once(client, editor, story):
+    Article.objects.filter(pk=story.pk).update(status=S.IN_REVIEW)
+    AssessmentFactory(article=story, direction="right", strength=2)
+    Article.objects.filter(pk=story.pk).update(status=S.PUBLISHED)
+    right_bar = 'data-position="2" data-count="1"'
+    for url in [story.get_absolute_url(), "/"]:
+        assert "Moderately Right-Leaning" not in text(client, url)[1]
+    assert right_bar not in text(client, "/bias/")[1]
+    bias_services.rating_publish(
+        article=story, user=editor, direction="right", strength=2, why="Framing shifted."
+    )
+    for url in [story.get_absolute_url(), "/"]:
+        assert "Moderately Right-Leaning" in text(client, url)[1], url
+    assert "previously Moderately Center-Leaning" in text(client, story.get_absolute_url())[1]
+    assert right_bar in text(client, "/bias/")[1]
+
+
+def test_a_comment_approval_and_take_down_show_at_once(client, story):
+    moderator = staff_member("Moderators", "moderator")
+    comment = CommentFactory(article=story, status=Comment.Status.PENDING, body="Worth a read.")
+    assert "Worth a read." not in text(client, story.get_absolute_url())[1]
+    comment_services.comment_approve(comment=comment, user=moderator)
+    assert "Worth a read." in text(client, story.get_absolute_url())[1]
+    comment_services.comment_reject(comment=comment, user=moderator)
+    assert "Worth a read." not in text(client, story.get_absolute_url())[1]
+
+
+def test_a_new_pending_comment_leaves_the_cache_alone(client, story, django_assert_num_queries):
+    client.get(story.get_absolute_url())
+    CommentFactory(article=story, status=Comment.Status.PENDING)
+    with django_assert_num_queries(0):
+        client.get(story.get_absolute_url())
+
+
+def test_tag_and_image_changes_show_at_once(client, story):
+    from taggit.models import Tag
+
+    client.get(story.get_absolute_url())
+    tag = Tag.objects.get(name="talks")
+    tag.name = "peace talks"
+    tag.save()
+    image = story.lead_image
+    image.credit = "Another Photographer"
+    services.image_save(image=image, file_changed=False)
+    body = text(client, story.get_absolute_url())[1]
+    assert "peace talks" in body and "Another Photographer" in body
+
+
+def test_a_scheduled_article_goes_live_on_time_through_a_warm_cache(client, editor, story):
+    at = datetime(2031, 3, 1, 9, 0, tzinfo=UTC)
+    article = ArticleFactory(status=S.IN_REVIEW, published_at=None, title="Embargoed report")
+    SectionFactory(article=article)
+    RatingFactory(article=article, published_at=timezone.now() - timedelta(days=1))
+    services.article_transition(article=article, target=S.PUBLISHED, user=editor, publish_at=at)
+    with time_machine.travel(at - timedelta(minutes=5), tick=False):
+        assert "Embargoed report" not in text(client, "/")[1]
+        assert client.get(article.get_absolute_url()).status_code == 404
+    with time_machine.travel(at + timedelta(seconds=1), tick=False):
+        assert "Embargoed report" in text(client, "/")[1]
+        assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_staff_neither_read_nor_fill_the_cache(client, story, django_assert_num_queries):
+    staff = Client()
+    staff.force_login(staff_member("Editors", "editor"))
+    staff.get(story.get_absolute_url())
+    anonymous = client.get(story.get_absolute_url())  # a miss: the staff visit filled nothing
+    assert anonymous.status_code == 200
+    # A write that bypasses every hook leaves the anonymous copy stale; staff see the truth.
+    Article.objects.filter(pk=story.pk).update(title="Quietly changed")
+    assert "Quietly changed" not in text(client, story.get_absolute_url())[1]
+    assert "Quietly changed" in text(staff, story.get_absolute_url())[1]
+
+
+def test_private_pages_are_never_cached(client, editor):
+    draft = ArticleFactory(status=S.DRAFT, published_at=None, title="Secret draft")
+    SectionFactory(article=draft)
+    staff = Client()
+    staff.force_login(editor)
+    preview = staff.get(f"/admin/articles/article/{draft.pk}/preview/")
+    assert preview.status_code == 200 and "Secret draft" in preview.content.decode()
+    assert "no-store" in preview["Cache-Control"]
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert "Secret draft" not in text(client, "/")[1]
+
+
+def test_a_post_never_reads_the_cache(client, story):
+    client.get(story.get_absolute_url())
+    response = client.post(f"{story.get_absolute_url()}comments/", {"author_name": ""})
+    assert response.status_code == 400
+    assert "This field is required" in response.content.decode()
+
+
+def test_each_reader_gets_a_working_csrf_token_from_a_cached_page(story):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    tokens = []
+    for reader in (first, second):
+        page = reader.get(story.get_absolute_url()).content.decode()
+        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1))
+    assert tokens[0] != tokens[1]
+    response = second.post(
+        f"{story.get_absolute_url()}comments/",
+        {"author_name": "Ayşe", "author_email": "a@example.org", "body": "Clear.",
+         "csrfmiddlewaretoken": tokens[1]},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert story.comments.get().body == "Clear."
+    # The token is for the reader's own cookie: another reader's does not pass.
+    assert first.post(
+        f"{story.get_absolute_url()}comments/",
+        {"author_name": "B", "author_email": "b@example.org", "body": "Hi.",
+         "csrfmiddlewaretoken": tokens[1]},
+    ).status_code == 403  # fmt: skip
+
+
+def test_the_thank_you_message_is_shown_not_a_cached_page(client, story):
+    client.get(story.get_absolute_url())
+    response = client.post(
+        f"{story.get_absolute_url()}comments/",
+        {"author_name": "Ayşe", "author_email": "a@example.org", "body": "Clear."},
+        follow=True,
+    )
+    assert "awaiting moderation" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["article", "/", "/tags/talks/", "/bias/"])
+def test_pages_answer_conditional_gets_with_304(client, story, editor, url):
+    url = story.get_absolute_url() if url == "article" else url
+    first = client.get(url)
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    assert client.get(url, headers={"if-none-match": '"other"'}).status_code == 200
+    # A change that shows on every one of these pages: a new title and a new rating.
+    story.title = "Talks resume, and stall"
+    services.article_save(article=story, user=editor, expected_version=story.version)
+    RatingFactory(article=story, direction="left", strength=1)
+    again = client.get(url, headers={"if-none-match": etag})
+    assert again.status_code == 200 and again["ETag"] != etag
+    # Within the same second as the earlier copy, a date alone cannot prove it current.
+    assert client.get(url, headers={"if-modified-since": modified}).status_code == 200
+
+
+def test_hosts_get_their_own_copies(client, story, settings):
+    settings.ALLOWED_HOSTS = ["news.example.org", "other.example.org"]
+    a = client.get(story.get_absolute_url(), HTTP_HOST="news.example.org")
+    b = client.get(story.get_absolute_url(), HTTP_HOST="other.example.org")
+    assert a.status_code == b.status_code == 200
+    assert client.get(story.get_absolute_url(), HTTP_HOST="evil.example.com").status_code == 400
+
+
+def test_caching_can_be_turned_off(client, story, settings, django_assert_num_queries):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    client.get("/")
+    response = client.get("/")
+    assert "ETag" not in response
+
+
+def test_a_date_answers_304_only_when_no_other_change_shares_its_second(client, story):
+    with time_machine.travel(datetime(2030, 5, 1, 12, 0, 0, 100_000, tzinfo=UTC), tick=False):
+        story.save()  # a generation alone in its second
+        first = client.get("/")
+    with time_machine.travel(datetime(2030, 5, 1, 12, 0, 5, tzinfo=UTC), tick=False):
+        response = client.get("/", headers={"if-modified-since": first["Last-Modified"]})
+        assert response.status_code == 304
+        story.save()
+        story.save()  # two in one second
+        changed = client.get("/")
+        assert (
+            client.get("/", headers={"if-modified-since": changed["Last-Modified"]}).status_code
+            == 200
+        )
+        assert client.get("/", headers={"if-none-match": changed["ETag"]}).status_code == 304
