@@ -11,7 +11,10 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
 # Local targets only: production reads DJANGO_SECRET_KEY from its environment.
 LOCAL_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-development-only-not-secret}
 
-.PHONY: install run test test-postgres lint format clean
+# Backups go outside the project; `make restore BACKUP=<archive>` puts one back.
+BACKUP_DIR ?= $(HOME)/newsroom-backups
+
+.PHONY: install run test test-postgres lint format clean backup restore
 
 install: $(STAMP)
 
@@ -34,6 +37,13 @@ test: $(STAMP)
 
 test-postgres: $(STAMP)
 	$(LOCAL_ENV) DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+backup: $(STAMP)
+	$(PY) -m newsroom.backup backup --to $(BACKUP_DIR)
+
+restore: $(STAMP)
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=path/to/newsroom-<time>.tar.gz"; exit 2; }
+	$(PY) -m newsroom.backup restore $(BACKUP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
