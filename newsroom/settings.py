@@ -192,7 +192,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
@@ -232,7 +232,7 @@ NEWSROOM_PREVIEW_MAX_AGE_HOURS = 48
 _close_after = (os.environ.get("NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS") or "never").strip().lower()
 NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS = None if _close_after == "never" else int(_close_after)
 # Posts allowed per IP address and per email address in each period (seconds).
-NEWSROOM_COMMENTS_RATE_LIMIT = 5
+NEWSROOM_COMMENTS_RATE_LIMIT = int(os.environ.get("NEWSROOM_COMMENTS_RATE_LIMIT", "5"))
 NEWSROOM_COMMENTS_RATE_PERIOD = 10 * 60
 # The same text from the same email on the same article within this many seconds is stored once.
 NEWSROOM_COMMENTS_DUPLICATE_SECONDS = 60
