@@ -6,6 +6,7 @@ DJANGO_ALLOWED_HOSTS  comma-separated host names.
 DATABASE_URL          e.g. postgres://user@host:5432/newsroom; SQLite file by default.
 REDIS_URL             shared cache; local memory cache otherwise.
 MEDIA_ROOT            where uploads are stored; ./media by default.
+STATIC_ROOT           where collectstatic writes; ./staticfiles by default.
 
 Production (secure defaults when debug is off, each can be overridden):
 DJANGO_SECURE_SSL_REDIRECT, DJANGO_SECURE_COOKIES, DJANGO_HSTS_SECONDS,
