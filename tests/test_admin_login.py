@@ -53,6 +53,7 @@ def test_repeated_failures_lock_the_username_out_from_that_address(client, setti
     locked = sign_in(client, editor.username, "wrong")
     assert locked.status_code == 429
     assert b"Sign-in locked for now" in locked.content
+    assert b"Try again in 15 minutes" in locked.content
     # Locked out: even the right password is refused now, and nobody is signed in.
     assert sign_in(client, editor.username, PASSWORD).status_code == 429
     assert client.get("/admin/").status_code == 302
