@@ -69,6 +69,13 @@ class ArticleAdminForm(forms.ModelForm):
                 code="tag_without_slug",
                 params={"tags": ", ".join(f"“{name}”" for name in unusable)},
             )
+        limit = Tag._meta.get_field("name").max_length
+        if too_long := [name for name in names if len(name) > limit]:
+            raise ValidationError(
+                "A tag can be at most %(limit)s characters: %(tags)s.",
+                code="tag_too_long",
+                params={"limit": limit, "tags": ", ".join(f"“{n[:40]}…”" for n in too_long)},
+            )
         return names
 
     def clean(self):

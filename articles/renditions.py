@@ -1,4 +1,4 @@
-"""Resized copies of an image, made with Pillow when the image is saved."""
+"""What Pillow makes of an uploaded image when it is saved: a clean original and resized copies."""
 
 import io
 import uuid
@@ -23,6 +23,46 @@ SAVE_OPTIONS = {
 }
 
 
+# The stored original is re-encoded at a quality close to the upload's.
+ORIGINAL_SAVE_OPTIONS = {
+    Rendition.Format.WEBP: {"format": "WEBP", "quality": 95, "method": 4},
+    Rendition.Format.JPEG: {"format": "JPEG", "quality": 95},
+    Rendition.Format.PNG: {"format": "PNG", "optimize": True},
+}
+ORIGINAL_EXTENSIONS = {
+    Rendition.Format.WEBP: "webp",
+    Rendition.Format.JPEG: "jpg",
+    Rendition.Format.PNG: "png",
+}
+
+
+def clean_original(stream) -> ContentFile:
+    """The uploaded picture re-encoded from its pixels alone, under a generated name.
+
+    EXIF (with GPS), XMP, IPTC, comments and text chunks are left behind, so a
+    photo never tells where or with what it was taken; so is anything appended
+    after the picture (a script in a polyglot file). The EXIF orientation is
+    applied to the pixels first, so the picture still stands the right way up.
+    The colour profile is kept. A camera's MPO keeps its first frame, as a JPEG.
+    """
+    stream.seek(0)
+    with PILImage.open(stream) as picture:
+        fmt = PILLOW_FORMATS[picture.format]
+        icc_profile = picture.info.get("icc_profile")
+        upright = ImageOps.exif_transpose(picture)
+    transparency = upright.info.get("transparency")
+    upright.info = {}
+    options = dict(ORIGINAL_SAVE_OPTIONS[fmt])
+    if icc_profile:
+        options["icc_profile"] = icc_profile
+    if transparency is not None and fmt == Rendition.Format.PNG:
+        options["transparency"] = transparency
+    buffer = io.BytesIO()
+    upright.save(buffer, **options)
+    stream.seek(0)
+    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.{ORIGINAL_EXTENSIONS[fmt]}")
+
+
 def rendition_widths(original_width: int) -> list[int]:
     """The configured widths narrower than the original, plus the original (capped)."""
     widths = settings.NEWSROOM_RENDITION_WIDTHS
@@ -37,6 +77,7 @@ def build_renditions(image: Image) -> list[Rendition]:
     with storage.open(image.file.name, "rb") as stream, PILImage.open(stream) as picture:
         original_format = PILLOW_FORMATS[picture.format]
         picture = _normalised(ImageOps.exif_transpose(picture))
+        picture.info = {}  # nothing of the original's metadata reaches a copy
         formats = [Rendition.Format.WEBP]
         if original_format != Rendition.Format.WEBP:
             formats.append(original_format)

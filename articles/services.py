@@ -1,7 +1,6 @@
 """Every state-changing operation on articles and their images."""
 
 import logging
-import uuid
 from datetime import datetime
 
 import reversion
@@ -10,7 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import get_text_list
-from PIL import Image as PILImage
 from reversion.models import Version
 
 from articles import workflow
@@ -23,9 +21,8 @@ from articles.models import (
     Section,
     StatusChange,
 )
-from articles.renditions import build_renditions
+from articles.renditions import build_renditions, clean_original
 from articles.revisions import snapshot
-from articles.validators import ALLOWED_IMAGE_FORMATS
 from bias import services as bias_services
 from bias.models import Rating
 
@@ -268,9 +265,11 @@ def image_can_edit(*, user, image: Image) -> bool:
 
 @transaction.atomic
 def image_save(*, image: Image, file_changed: bool, user=None) -> Image:
-    """Validate and store an image; a new file gets a generated name and fresh renditions.
+    """Validate and store an image; a new file is stored clean, under a generated name,
+    with fresh renditions.
 
-    The stored name never comes from the uploader, and renditions are made
+    The stored file is re-encoded without metadata (no EXIF, GPS, XMP or IPTC),
+    its name never comes from the uploader, and renditions are made
     here, at save time, so that no page ever resizes while serving.
     """
     if image.pk is None:
@@ -282,7 +281,7 @@ def image_save(*, image: Image, file_changed: bool, user=None) -> Image:
     if file_changed:
         if image.pk is not None:
             replaced_file = Image.objects.filter(pk=image.pk).values_list("file", flat=True).first()
-        image.file.name = _generated_name(image)
+        image.file = clean_original(image.file.file)
     stored: list[str] = []  # files this save wrote, removed again if it fails
     try:
         image.save()
@@ -312,15 +311,6 @@ def image_delete(*, image: Image) -> None:
     image.delete()
     _delete_after_commit(storage, [name for name in names if name])
     logger.info("image %s deleted with %d files", image_id, len(names))
-
-
-def _generated_name(image: Image) -> str:
-    stream = image.file.file
-    stream.seek(0)
-    with PILImage.open(stream) as picture:
-        extension = ALLOWED_IMAGE_FORMATS[picture.format]
-    stream.seek(0)
-    return f"{uuid.uuid4().hex}.{extension}"
 
 
 def _replace_renditions(image: Image, stored: list[str]) -> None:

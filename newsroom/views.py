@@ -1,7 +1,9 @@
 import logging
+import sys
 
-from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponseServerError
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -27,3 +29,24 @@ def readyz(request):
         logger.warning("readiness check: database unavailable", exc_info=True)
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+# Errors that mean the database cannot be reached (down, restarting, connection lost),
+# as opposed to a mistake in a query.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def server_error(request):
+    """The 500 handler; a database outage answers 503 instead, to say "come back soon".
+
+    Django calls this while the exception is being handled, so it can be read
+    here. Both pages render without a request: no context processor, no
+    session, no user, nothing that would touch the database again.
+    """
+    error = sys.exception()
+    if isinstance(error, DATABASE_UNAVAILABLE):
+        logger.warning("database unavailable: answering 503 for %s", request.path)
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponseServerError(loader.render_to_string("500.html"))

@@ -1,4 +1,6 @@
 import pytest
+from django.http import HttpRequest
+from django.test import Client
 
 
 @pytest.fixture(autouse=True)
@@ -9,6 +11,25 @@ def isolated_files(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def plain_http(settings):
+    """The test client speaks plain HTTP; production redirects it to HTTPS."""
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def login_with_a_request(monkeypatch):
+    """`client.login` as the admin's sign-in does it: with a request, which the
+    sign-in throttle needs to know the address."""
+    login = Client.login
+
+    def login_from_an_address(self, **credentials):
+        credentials.setdefault("request", HttpRequest())
+        return login(self, **credentials)
+
+    monkeypatch.setattr(Client, "login", login_from_an_address)
 
 
 @pytest.fixture

@@ -89,7 +89,9 @@ class Image(models.Model):
                 '<a href="{}" rel="license">{}</a>', self.license_choice.url, license_html
             )
         source_html = self.source
-        if self.source and self.source_url:
+        # The form allows only http(s) addresses; a row written some other way
+        # still never gets a javascript: or data: link.
+        if self.source and self.source_url.lower().startswith(("https://", "http://")):
             source_html = format_html('<a href="{}">{}</a>', self.source_url, self.source)
         if self.credit and source_html:
             return format_html("{}, {}, via {}", self.credit, license_html, source_html)
