@@ -11,7 +11,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
 # Local targets only: production reads DJANGO_SECRET_KEY from its environment.
 LOCAL_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-development-only-not-secret}
 
-.PHONY: install run test test-postgres lint format clean
+.PHONY: install run test test-postgres test-e2e e2e-system-packages lint format clean
 
 install: $(STAMP)
 
@@ -35,6 +35,24 @@ test: $(STAMP)
 test-postgres: $(STAMP)
 	$(LOCAL_ENV) DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
+# Browser tests: Debian's Chromium (Playwright's own browser download is not used),
+# Java for the Nu HTML Checker, and axe-core and vnu-jar from npm (tests/e2e/package.json).
+E2E := tests/e2e
+# npm rewrites this file on every install: older than the lock file means stale.
+E2E_NODE_MODULES := $(E2E)/node_modules/.package-lock.json
+
+test-e2e: $(STAMP) $(E2E_NODE_MODULES) e2e-system-packages
+	$(LOCAL_ENV) DATABASE_URL= $(PY) -m pytest $(E2E) -m e2e $(PYTEST_ARGS)
+
+e2e-system-packages:
+	@command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	@command -v java >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y default-jre-headless)
+
+# No install scripts: vnu-jar's would download a Java runtime; the machine's is used.
+$(E2E_NODE_MODULES): $(E2E)/package.json $(E2E)/package-lock.json
+	npm ci --prefix $(E2E) --ignore-scripts --no-audit --no-fund
+	touch $(E2E_NODE_MODULES)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -46,4 +64,4 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles $(E2E)/node_modules $(E2E)/artifacts
