@@ -23,7 +23,7 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("path", PUBLIC_PATHS)
+@pytest.mark.parametrize("path", PUBLIC_PATHS, ids=lambda path: path.strip("/") or "home")
 def test_no_serious_or_critical_accessibility_violations(path, public_site, open_browser):  # noqa: F811
     assert AXE.exists(), f"{AXE} is missing: run `make test-e2e`, which installs it."
     reader = open_browser("reader")
