@@ -14,7 +14,7 @@ LOCAL_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-development-only-not-
 # Backups go outside the project; `make restore BACKUP=<archive>` puts one back.
 BACKUP_DIR ?= $(HOME)/newsroom-backups
 
-.PHONY: install run serve test test-postgres test-load lint format clean backup restore
+.PHONY: install run serve test test-postgres test-load test-e2e e2e-system-packages lint format clean backup restore
 
 install: $(STAMP)
 
@@ -56,6 +56,24 @@ restore: $(STAMP)
 test-load: $(STAMP)
 	$(LOCAL_ENV) DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest -m load -s -q tests/load
 
+# Browser tests: Debian's Chromium (Playwright's own browser download is not used),
+# Java for the Nu HTML Checker, and axe-core and vnu-jar from npm (tests/e2e/package.json).
+E2E := tests/e2e
+# npm rewrites this file on every install: older than the lock file means stale.
+E2E_NODE_MODULES := $(E2E)/node_modules/.package-lock.json
+
+test-e2e: $(STAMP) $(E2E_NODE_MODULES) e2e-system-packages
+	$(LOCAL_ENV) DATABASE_URL= $(PY) -m pytest $(E2E) -m e2e $(PYTEST_ARGS)
+
+e2e-system-packages:
+	@command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	@command -v java >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y default-jre-headless)
+
+# No install scripts: vnu-jar's would download a Java runtime; the machine's is used.
+$(E2E_NODE_MODULES): $(E2E)/package.json $(E2E)/package-lock.json
+	npm ci --prefix $(E2E) --ignore-scripts --no-audit --no-fund
+	touch $(E2E_NODE_MODULES)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -67,4 +85,4 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles $(E2E)/node_modules $(E2E)/artifacts

@@ -170,6 +170,18 @@ def test_delegations_show_even_without_a_delegations_section(client):
     assert ">Delegations</h2>" in body and "Observers:" in body
 
 
+def test_machine_readable_times_are_valid_html_datetimes(client):
+    # HTML allows at most three digits of a second's fraction; Python keeps six.
+    at = timezone.now().replace(microsecond=123456)
+    article = ArticleFactory(published_at=at - timedelta(hours=1))
+    CommentFactory(article=article)
+    soup = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
+    values = [time["datetime"] for time in soup.find_all("time")]
+    assert len(values) == 2
+    for value in values:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", value), value
+
+
 def test_reader_and_author_text_is_escaped(client):
     article = ArticleFactory(title="<script>alert('t')</script>", summary="<b>sum</b>")
     RatingFactory(article=article, why="<img src=x onerror=alert(1)>")
