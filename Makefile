@@ -59,11 +59,13 @@ test-load: $(STAMP)
 # Browser tests: Debian's Chromium (Playwright's own browser download is not used),
 # Java for the Nu HTML Checker, and axe-core and vnu-jar from npm (tests/e2e/package.json).
 E2E := tests/e2e
+# The live test server speaks plain HTTP on localhost: no HTTPS redirect, HSTS or secure-only cookies.
+E2E_ENV := DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_HSTS_SECONDS=0 DJANGO_SECURE_COOKIES=0
 # npm rewrites this file on every install: older than the lock file means stale.
 E2E_NODE_MODULES := $(E2E)/node_modules/.package-lock.json
 
 test-e2e: $(STAMP) $(E2E_NODE_MODULES) e2e-system-packages
-	$(LOCAL_ENV) DATABASE_URL= $(PY) -m pytest $(E2E) -m e2e $(PYTEST_ARGS)
+	$(LOCAL_ENV) $(E2E_ENV) DATABASE_URL= $(PY) -m pytest $(E2E) -m e2e $(PYTEST_ARGS)
 
 e2e-system-packages:
 	@command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)

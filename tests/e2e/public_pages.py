@@ -11,6 +11,8 @@ PUBLIC_PATHS = [
     "/",
     f"/articles/{seed.SLUG}/",
     "/tags/diplomacy/",
+    "/?lean=center",
+    "/bias/",
 ]
 
 

@@ -78,12 +78,32 @@ def test_a_journalist_writes_an_article_and_an_editor_publishes_it(
     assert reader.page.goto(article.get_absolute_url()).status == 404
     reader.screenshot("not-yet-public")
 
+    analyst = open_browser("analyst")
+    admin_login(analyst, staff("Bias analysts"))
+    page = analyst.page
+    analyst.goto("/admin/articles/article/")
+    page.get_by_role("link", name=TITLE).click()
+    page.get_by_role("link", name="Assess bias").click()
+    page.get_by_label("Center", exact=True).check()
+    page.get_by_label("Moderately", exact=True).check()
+    page.get_by_label("Rationale").fill("Neutral wording; officials on both sides quoted.")
+    analyst.screenshot("assessment")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("heading", name="The panel says: Moderately Center-Leaning").wait_for()
+    analyst.screenshot("panel-after-assessing")
+
     editor = open_browser("editor")
     admin_login(editor, staff("Editors"))
     page = editor.page
     editor.goto("/admin/articles/article/")
     editor.screenshot("articles")
     page.get_by_role("link", name=TITLE).click()
+    page.get_by_role("link", name="Bias panel").click()
+    page.get_by_label("Why:").fill("Straight reporting of both delegations' positions.")
+    page.get_by_role("button", name="Publish rating").click()
+    page.get_by_text("Published the rating “Moderately Center-Leaning”.").wait_for()
+    editor.screenshot("rating-published")
+    page.locator(".breadcrumbs").get_by_role("link", name=TITLE).click()
     page.get_by_label("Then").select_option(label="Publish or schedule")
     editor.screenshot("review")
     page.get_by_role("button", name="Save", exact=True).click()
@@ -94,4 +114,6 @@ def test_a_journalist_writes_an_article_and_an_editor_publishes_it(
     reader.page.get_by_role("link", name=TITLE).click()
     reader.page.get_by_role("heading", level=1, name=TITLE).wait_for()
     assert "Marie Dupont" in reader.page.locator("figcaption .credit-line").inner_text()
+    rating = reader.page.locator(".rating-box__label").inner_text()
+    assert rating == "Tone & Political Bias: Moderately Center-Leaning"
     reader.screenshot("published-article")
