@@ -12,7 +12,7 @@ from django.utils.text import get_text_list
 from PIL import Image as PILImage
 from reversion.models import Version
 
-from articles import workflow
+from articles import search, workflow
 from articles.models import (
     Article,
     Correction,
@@ -86,6 +86,7 @@ def article_save(*, article: Article, user, expected_version: int | None) -> Art
         article.version = stored.version + 1
     article.updated_by = user
     article.save()
+    article_index_for_search(article=article)
     logger.info("article %s saved by %s (version %s)", article.pk, user.pk, article.version)
     return article
 
@@ -186,6 +187,15 @@ def article_record_revision(*, article: Article, user, comment: str) -> None:
 
 
 @transaction.atomic
+def article_index_for_search(*, article: Article) -> None:
+    """Bring the article's stored search vector in line with its title, summary and sections.
+
+    Every write that changes that text calls this, so search never serves a stale text.
+    """
+    search.refresh_search_vectors(Article.objects.filter(pk=article.pk))
+
+
+@transaction.atomic
 def article_replace_body(
     *, article: Article, sections: list[dict], delegations: list[dict]
 ) -> None:
@@ -220,6 +230,7 @@ def article_replace_body(
             )
             for member in entry["members"]
         )
+    article_index_for_search(article=article)
 
 
 @transaction.atomic

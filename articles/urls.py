@@ -7,6 +7,7 @@ app_name = "articles"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("preview/<str:token>/", views.shared_preview, name="preview"),
     path("articles/<slug:slug>/comments/", comment_views.comment_post, name="comment_post"),
     path(

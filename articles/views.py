@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from articles import comment_selectors, comment_views, preview, selectors
+from articles import comment_selectors, comment_views, preview, search, selectors
 
 
 @require_safe
@@ -63,4 +63,19 @@ class TagView(ArticleListView):
         context = super().get_context_data(tag=self.tag, **kwargs)
         if context["paginator"].count == 0:
             raise Http404("No published articles carry this tag.")
+        return context
+
+
+class SearchView(ArticleListView):
+    """Full-text search over public articles; an empty query shows only the form."""
+
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.query = search.clean_query(self.request.GET.get("q", ""))
+        return search.search_articles(query=self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(query=self.query, **kwargs)
+        search.add_snippets(context["articles"], query=self.query)
         return context

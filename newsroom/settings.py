@@ -171,3 +171,10 @@ NEWSROOM_COMMENTS_REPORT_THRESHOLD = 3
 # The META key holding the reader's address when a proxy sits in front, e.g.
 # "HTTP_X_FORWARDED_FOR"; REMOTE_ADDR otherwise. Used by rate limits and reports.
 NEWSROOM_CLIENT_IP_HEADER = os.environ.get("NEWSROOM_CLIENT_IP_HEADER", "")
+
+# Discovery.
+# The PostgreSQL text search configuration for article search (stemming, stop words).
+# Changing it needs the stored vectors rebuilt (services.article_index_for_search).
+NEWSROOM_SEARCH_CONFIG = "english"
+# How many articles the RSS feeds carry.
+NEWSROOM_FEED_SIZE = 20
