@@ -15,7 +15,7 @@ from django.utils.html import escape
 from django.views.decorators.http import condition
 from taggit.models import Tag
 
-from articles.models import Article, Image
+from articles.models import Article
 from articles.selectors import articles_for_listing, articles_tagged
 from bias.selectors import current_rating, with_current_rating
 
@@ -62,16 +62,6 @@ class FeedSource:
     tag: Tag | None = None
 
 
-def feed_image(image: Image | None):
-    """The rendition a feed shows: a JPEG or PNG (readers' support for WebP varies)."""
-    if image is None:
-        return None
-    renditions = [r for r in image.renditions.all() if r.format != "webp"]
-    if not renditions:
-        return None
-    return min(renditions, key=lambda r: abs(r.width - ENCLOSURE_WIDTH))
-
-
 def bias_line(label: str) -> str:
     return f"Tone & Political Bias: {label}"
 
@@ -110,14 +100,15 @@ class LatestArticlesFeed(Feed):
             raise Http404("No published articles carry this tag.")
         for article in articles:
             article.feed_rating = current_rating(article)
-            rendition = feed_image(article.lead_image)
+            image = article.lead_image
+            rendition = image.shareable_rendition(ENCLOSURE_WIDTH) if image else None
             article.feed_media = rendition and {
                 "url": source.request.build_absolute_uri(rendition.file.url),
                 "type": rendition.mime_type,
                 "width": rendition.width,
                 "height": rendition.height,
-                "alt": article.lead_image.alt_text,
-                "credit": article.lead_image.credit_line,
+                "alt": image.alt_text,
+                "credit": image.credit_line,
                 "length": _file_size(rendition),
             }
         return articles

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from articles import comment_selectors, comment_views, preview, search, selectors
+from articles import comment_selectors, comment_views, metadata, preview, search, selectors
 
 
 @require_safe
@@ -38,9 +38,18 @@ class ArticleListView(ListView):
 
     context_object_name = "articles"
     http_method_names = ["get", "head"]
+    # Pages that search engines index name their own address.
+    canonical = True
 
     def get_paginate_by(self, queryset):
         return settings.NEWSROOM_PAGE_SIZE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.canonical:
+            page = context["page_obj"]
+            context["canonical_url"] = metadata.listing_canonical_url(self.request, page)
+        return context
 
 
 class HomeView(ArticleListView):
@@ -70,6 +79,7 @@ class SearchView(ArticleListView):
     """Full-text search over public articles; an empty query shows only the form."""
 
     template_name = "articles/search.html"
+    canonical = False  # result pages are not indexed
 
     def get_queryset(self):
         self.query = search.clean_query(self.request.GET.get("q", ""))
