@@ -54,9 +54,7 @@ def uses_full_text() -> bool:
 def clean_query(raw: str) -> str:
     """What a reader typed, made safe to search for: control characters, NUL
     bytes and lone surrogates removed, spaces collapsed, at most 200 characters."""
-    kept = "".join(
-        char if unicodedata.category(char) not in {"Cc", "Cs", "Cf"} else " " for char in raw
-    )
+    kept = "".join(" " if unicodedata.category(char) in {"Cc", "Cs"} else char for char in raw)
     return " ".join(kept.split())[:MAX_QUERY_LENGTH].strip()
 
 

@@ -10,8 +10,9 @@ from articles import search, services
 from articles.demo import seed
 from articles.demo.loader import load_seed_article
 from articles.models import Article
+from tests.articles.test_admin import article_post_data
 from tests.articles.unpublished import unpublished_states
-from tests.factories import ArticleFactory, SectionFactory, UserFactory
+from tests.factories import ArticleFactory, SectionFactory, UserFactory, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +163,7 @@ def test_long_query_is_capped(client):
         ("nul\x00byte", "nul byte"),
         ("tab\tand\nline", "tab and line"),
         ("lone\ud800surrogate", "lone surrogate"),
-        ("zero\u200bwidth", "zero width"),
+        ("Не\u200cбо", "Не\u200cбо"),
         ("x" * 300, "x" * 200),
     ],
 )
@@ -253,6 +254,14 @@ class TestSearchVectorIsKeptInSync:
         article.title = "Zeppelin arrives"
         services.article_save(article=article, user=editor, expected_version=article.version)
         assert "'zeppelin':1a" in self.vector(article)
+
+    def test_admin_save_with_its_sections(self, client):
+        client.force_login(staff_member("Editors"))
+        data = article_post_data(**{"sections-1-body": "Zeppelins over the Bosphorus."})
+        assert client.post("/admin/articles/article/add/", data).status_code == 302
+        article = Article.objects.get(slug=data["slug"])
+        assert re.search(r"'zeppelin':\d+c\b", self.vector(article))
+        assert "'istanbul':4a" in self.vector(article)
 
     def test_article_replace_body(self):
         article = ArticleFactory()
