@@ -4,13 +4,16 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import OuterRef, Subquery
+from django.db.models import Max, OuterRef, Subquery
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article
 
+# URLs per sitemap page; /sitemap.xml is the index naming every page.
+SITEMAP_PAGE_SIZE = 5000
 # Google News lists articles published in the last two days, at most 1,000 of them.
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000
@@ -22,6 +25,8 @@ def last_change(article: Article):
 
 
 class ArticleSitemap(Sitemap):
+    limit = SITEMAP_PAGE_SIZE
+
     def items(self):
         return (
             Article.objects.published()
@@ -32,9 +37,17 @@ class ArticleSitemap(Sitemap):
     def lastmod(self, article):
         return last_change(article)
 
+    def get_latest_lastmod(self):
+        # For the index, in one query rather than by reading every article.
+        return Article.objects.published().aggregate(
+            latest=Max(Greatest("updated_at", "published_at"))
+        )["latest"]
+
 
 class TagSitemap(Sitemap):
     """Tags that published articles carry; a tag only drafts carry stays out."""
+
+    limit = SITEMAP_PAGE_SIZE
 
     def items(self):
         latest = (
@@ -54,6 +67,13 @@ class TagSitemap(Sitemap):
 
     def lastmod(self, tag):
         return tag.latest_published_at
+
+    def get_latest_lastmod(self):
+        return (
+            Article.objects.published()
+            .filter(tags__isnull=False)
+            .aggregate(latest=Max("published_at"))["latest"]
+        )
 
 
 def news_language(language_code: str) -> str:

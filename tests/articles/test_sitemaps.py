@@ -17,9 +17,12 @@ NS = {
     "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
     "news": "http://www.google.com/schemas/sitemap-news/0.9",
 }
-# Each sitemap section counts its items, then reads them.
-SITEMAP_QUERIES = 4
-NEWS_SITEMAP_QUERIES = 2
+# The index asks each section for its last change and its number of pages;
+# a sitemap page counts its items, then reads them.
+INDEX_QUERIES = 4
+SITEMAP_QUERIES = 2
+SECTIONS = ["/sitemap-articles.xml", "/sitemap-tags.xml"]
+ALL_SITEMAPS = [*SECTIONS, "/sitemap-news.xml"]
 
 
 def sitemap(client, url):
@@ -33,11 +36,38 @@ def locations(root) -> list[str]:
     return [loc.text for loc in root.findall("sm:url/sm:loc", NS)]
 
 
-def test_sitemap_lists_articles_with_lastmod_and_tags(client):
+def locations_of_index(root) -> list[str]:
+    return [loc.text for loc in root.findall("sm:sitemap/sm:loc", NS)]
+
+
+def all_urls(client) -> dict:
+    """Every <url> of every sitemap the index names, by location."""
+    index = sitemap(client, "/sitemap.xml")
+    assert index.tag == f"{{{NS['sm']}}}sitemapindex"
+    urls = {}
+    for address in locations_of_index(index):
+        root = sitemap(client, address.removeprefix("http://testserver"))
+        assert root.tag == f"{{{NS['sm']}}}urlset"
+        for url in root.findall("sm:url", NS):
+            urls[url.findtext("sm:loc", namespaces=NS)] = url
+    return urls
+
+
+def test_sitemap_index_names_the_article_and_tag_sitemaps_with_lastmod(client):
     load_seed_article()
-    root = sitemap(client, "/sitemap.xml")
-    assert root.tag == f"{{{NS['sm']}}}urlset"
-    urls = {url.findtext("sm:loc", namespaces=NS): url for url in root.findall("sm:url", NS)}
+    index = sitemap(client, "/sitemap.xml")
+    entries = {
+        entry.findtext("sm:loc", namespaces=NS): entry.findtext("sm:lastmod", namespaces=NS)
+        for entry in index.findall("sm:sitemap", NS)
+    }
+    assert set(entries) == {f"http://testserver{url}" for url in SECTIONS}
+    assert entries["http://testserver/sitemap-tags.xml"] == "2025-05-16T07:00:00+00:00"
+    assert entries["http://testserver/sitemap-articles.xml"] > "2025-05-16"
+
+
+def test_sitemaps_list_articles_with_lastmod_and_tags(client):
+    load_seed_article()
+    urls = all_urls(client)
     article_url = f"http://testserver/articles/{seed.SLUG}/"
     assert urls[article_url].findtext("sm:lastmod", namespaces=NS)
     tag_urls = {f"http://testserver/tags/{tag.lower()}/" for tag in seed.TAGS}
@@ -50,7 +80,7 @@ def test_sitemap_lists_articles_with_lastmod_and_tags(client):
 def test_article_lastmod_follows_the_latest_edit(client):
     article = ArticleFactory(published_at=timezone.now() - timedelta(days=10))
     Article.objects.filter(pk=article.pk).update(updated_at=timezone.now() - timedelta(days=3))
-    root = sitemap(client, "/sitemap.xml")
+    root = sitemap(client, "/sitemap-articles.xml")
     lastmods = [url.findtext("sm:lastmod", namespaces=NS) for url in root.findall("sm:url", NS)]
     assert (timezone.now() - timedelta(days=3)).date().isoformat() in lastmods
 
@@ -79,9 +109,24 @@ def test_news_language(code, expected):
     assert news_language(code) == expected
 
 
+def test_long_sitemaps_are_split_into_pages_the_index_names(client, monkeypatch):
+    monkeypatch.setattr("articles.sitemaps.ArticleSitemap.limit", 2)
+    articles = ArticleFactory.create_batch(5)
+    index = locations_of_index(sitemap(client, "/sitemap.xml"))
+    pages = [url for url in index if "sitemap-articles" in url]
+    assert pages == [
+        "http://testserver/sitemap-articles.xml",
+        "http://testserver/sitemap-articles.xml?p=2",
+        "http://testserver/sitemap-articles.xml?p=3",
+    ]
+    found = set()
+    for page in pages:
+        found.update(locations(sitemap(client, page.removeprefix("http://testserver"))))
+    assert found == {f"http://testserver{article.get_absolute_url()}" for article in articles}
+
+
 @unpublished_states
-@pytest.mark.parametrize("url", ["/sitemap.xml", "/sitemap-news.xml"])
-def test_sitemaps_list_no_unpublished_url(client, url, status, published_at):
+def test_sitemaps_list_no_unpublished_url(client, status, published_at):
     ArticleFactory(slug="public-story", tags=["talks"])
     hidden = ArticleFactory(
         slug="embargoed-story",
@@ -89,22 +134,29 @@ def test_sitemaps_list_no_unpublished_url(client, url, status, published_at):
         published_at=published_at,
         tags=["talks", "secret-source"],
     )
-    response = client.get(url)
-    found = locations(ElementTree.fromstring(response.content))
-    assert "http://testserver/articles/public-story/" in found
-    assert hidden.slug not in response.content.decode()
-    assert "secret-source" not in response.content.decode()
+    bodies = [client.get(url).content.decode() for url in ["/sitemap.xml", *ALL_SITEMAPS]]
+    assert "http://testserver/articles/public-story/" in locations(
+        ElementTree.fromstring(bodies[1])
+    )
+    assert "http://testserver/articles/public-story/" in locations(
+        ElementTree.fromstring(bodies[3])
+    )
+    for body in bodies:
+        assert hidden.slug not in body
+        assert "secret-source" not in body
 
 
 @pytest.mark.parametrize("count", [10, 50])
 def test_sitemap_query_counts_are_fixed(client, django_assert_num_queries, count):
     for n in range(count):
         ArticleFactory(tags=[f"tag {n}", "shared"])
-    with django_assert_num_queries(SITEMAP_QUERIES):
-        root = sitemap(client, "/sitemap.xml")
-    assert len(locations(root)) == count + count + 1
-    with django_assert_num_queries(NEWS_SITEMAP_QUERIES):
-        assert len(locations(sitemap(client, "/sitemap-news.xml"))) == count
+    with django_assert_num_queries(INDEX_QUERIES):
+        sitemap(client, "/sitemap.xml")
+    expected = {"/sitemap-articles.xml": count, "/sitemap-tags.xml": count + 1}
+    expected["/sitemap-news.xml"] = count
+    for url, urls in expected.items():
+        with django_assert_num_queries(SITEMAP_QUERIES):
+            assert len(locations(sitemap(client, url))) == urls
 
 
 def test_robots_txt_names_both_sitemaps_and_keeps_out_admin_and_previews(client):
