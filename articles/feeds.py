@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
 from django.utils.html import escape
-from django.views.decorators.http import condition
+from django.views.decorators.http import condition, require_safe
 from taggit.models import Tag
 
 from articles.models import Article
@@ -207,7 +207,6 @@ def feeds_etag(request, *args, **kwargs):
 
 
 # Both answer 304 Not Modified when nothing has changed since the reader's copy.
-latest_feed = condition(etag_func=feeds_etag, last_modified_func=feeds_last_modified)(
-    LatestArticlesFeed()
-)
-tag_feed = condition(etag_func=feeds_etag, last_modified_func=feeds_last_modified)(TagFeed())
+fresh = condition(etag_func=feeds_etag, last_modified_func=feeds_last_modified)
+latest_feed = require_safe(fresh(LatestArticlesFeed()))
+tag_feed = require_safe(fresh(TagFeed()))

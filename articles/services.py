@@ -196,6 +196,14 @@ def article_index_for_search(*, article: Article) -> None:
 
 
 @transaction.atomic
+def articles_reindex_for_search() -> int:
+    """Recompute every article's search vector; returns how many were written (0 off PostgreSQL)."""
+    count = search.refresh_search_vectors(Article.objects.all())
+    logger.info("search vectors rebuilt for %s articles", count)
+    return count
+
+
+@transaction.atomic
 def article_replace_body(
     *, article: Article, sections: list[dict], delegations: list[dict]
 ) -> None:

@@ -175,7 +175,7 @@ NEWSROOM_CLIENT_IP_HEADER = os.environ.get("NEWSROOM_CLIENT_IP_HEADER", "")
 
 # Discovery.
 # The PostgreSQL text search configuration for article search (stemming, stop words).
-# Changing it needs the stored vectors rebuilt (services.article_index_for_search).
+# Changing it needs the stored vectors rebuilt: manage.py rebuild_search_index.
 NEWSROOM_SEARCH_CONFIG = "english"
 # How many articles the RSS feeds carry.
 NEWSROOM_FEED_SIZE = 20

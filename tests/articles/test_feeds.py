@@ -82,6 +82,13 @@ def test_tag_feed_lists_only_its_articles(client):
     assert titles == [tagged.title]
 
 
+@pytest.mark.parametrize("url", FEEDS)
+def test_feeds_answer_only_get_and_head(client, url):
+    ArticleFactory(tags=["Diplomacy"])
+    assert client.head(url).status_code == 200
+    assert client.post(url).status_code == 405
+
+
 def test_unknown_tag_and_tags_of_unpublished_articles_answer_404(client):
     ArticleFactory(status=Article.Status.DRAFT, tags=["secret-source"])
     assert client.get("/feeds/tags/secret-source/").status_code == 404

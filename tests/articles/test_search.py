@@ -288,6 +288,14 @@ class TestSearchVectorIsKeptInSync:
         assert "'zeppelin':1a" in self.vector(article)
         assert "'origin'" in self.vector(article)
 
+    def test_rebuild_command_reindexes_every_article(self):
+        from django.core.management import call_command
+
+        article = ArticleFactory(title="Zeppelin over the Bosphorus")
+        Article.objects.update(search_vector=None)
+        call_command("rebuild_search_index", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        assert "'zeppelin':1a" in self.vector(article)
+
     def test_demo_article_is_indexed(self):
         article, _ = load_seed_article()
         assert "'medinski'" in self.vector(article)
