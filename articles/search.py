@@ -45,6 +45,10 @@ MAX_FALLBACK_TERMS = 8
 START_MARK = "\x02"
 STOP_MARK = "\x03"
 HIGHLIGHT = re.compile(f"{START_MARK}([^{START_MARK}{STOP_MARK}]*){STOP_MARK}")
+# Markdown syntax that a snippet of section text would otherwise show as is.
+MARKDOWN_LINE_START = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)]|#{1,6}|>)[ \t]+", re.MULTILINE)
+MARKDOWN_EMPHASIS = re.compile(r"\*\*|__|`|(?<!\w)\*(?=\w)|(?<=\w)\*(?!\w)")
+MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
 def uses_full_text() -> bool:
@@ -157,6 +161,15 @@ def marked_summary(text: str, query: str) -> str:
     return pattern.sub(lambda match: f"{START_MARK}{match.group(0)}{STOP_MARK}", text)
 
 
+def plain_snippet(snippet: str) -> str:
+    """A snippet of Markdown source as a reader would read it: no list markers,
+    emphasis marks or link targets, on one line."""
+    text = MARKDOWN_LINE_START.sub("", snippet)
+    text = MARKDOWN_LINK.sub(r"\1", text)
+    text = MARKDOWN_EMPHASIS.sub("", text)
+    return " ".join(text.split())
+
+
 def highlighted(marked: str) -> SafeString:
     """Escape a snippet, then turn only the highlight markers into <mark> elements.
 
@@ -174,4 +187,4 @@ def add_snippets(articles, *, query: str) -> None:
         source = getattr(article, "search_snippet", None)
         if source is None:
             source = marked_summary(article.summary, query)
-        article.snippet = highlighted(source)
+        article.snippet = highlighted(plain_snippet(source))

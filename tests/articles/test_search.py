@@ -185,6 +185,22 @@ def test_snippets_escape_article_text_and_mark_only_the_match(client):
     assert {child.name for child in snippet.find_all(True)} == {"mark"}
 
 
+START, STOP = search.START_MARK, search.STOP_MARK
+
+
+@pytest.mark.parametrize(
+    ("source", "plain"),
+    [
+        ("- **ceasefire** agreed\n- talks *resume*", "ceasefire agreed talks resume"),
+        ("## Outlook\n1. See [the text](https://example.org/x) now", "Outlook See the text now"),
+        ("3 * 4 = 12, snake_case stays", "3 * 4 = 12, snake_case stays"),
+        (f"- {START}ceasefire{STOP}", f"{START}ceasefire{STOP}"),
+    ],
+)
+def test_snippets_read_as_plain_text(source, plain):
+    assert search.plain_snippet(source) == plain
+
+
 def test_highlighted_closes_every_mark():
     html = search.highlighted(f"a {search.START_MARK}b <i>{search.STOP_MARK} c {search.STOP_MARK}")
     assert html == "a <mark>b &lt;i&gt;</mark> c "
