@@ -214,6 +214,8 @@ class ArticleAdmin(nested_admin.NestedModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
+        # The sections are saved only now, after the article itself.
+        services.article_index_for_search(article=article)
         services.article_record_revision(
             article=article, user=request.user, comment="Changed" if change else "Created"
         )

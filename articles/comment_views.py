@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from articles import comment_selectors, comment_services, ratelimit, selectors
+from articles import comment_selectors, comment_services, metadata, ratelimit, selectors
 from articles.comment_forms import CommentForm, CommentReportForm
 from articles.models import Article, Comment, CommentReport
 
@@ -32,6 +32,7 @@ def render_article_page(request, article: Article, *, form: CommentForm | None =
         comment_form=form,
         replying_to=replying_to,
         report_form=CommentReportForm(),
+        **metadata.article_metadata(request, article),
     )
     return render(request, "articles/article_detail.html", context, status=status)
 

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.text import get_text_list
 from reversion.models import Version
 
-from articles import workflow
+from articles import search, workflow
 from articles.models import (
     Article,
     Correction,
@@ -86,6 +86,7 @@ def article_save(*, article: Article, user, expected_version: int | None) -> Art
         article.version = stored.version + 1
     article.updated_by = user
     article.save()
+    article_index_for_search(article=article)
     logger.info("article %s saved by %s (version %s)", article.pk, user.pk, article.version)
     return article
 
@@ -197,6 +198,23 @@ def article_record_revision(*, article: Article, user, comment: str) -> None:
 
 
 @transaction.atomic
+def article_index_for_search(*, article: Article) -> None:
+    """Bring the article's stored search vector in line with its title, summary and sections.
+
+    Every write that changes that text calls this, so search never serves a stale text.
+    """
+    search.refresh_search_vectors(Article.objects.filter(pk=article.pk))
+
+
+@transaction.atomic
+def articles_reindex_for_search() -> int:
+    """Recompute every article's search vector; returns how many were written (0 off PostgreSQL)."""
+    count = search.refresh_search_vectors(Article.objects.all())
+    logger.info("search vectors rebuilt for %s articles", count)
+    return count
+
+
+@transaction.atomic
 def article_replace_body(
     *, article: Article, sections: list[dict], delegations: list[dict]
 ) -> None:
@@ -231,6 +249,7 @@ def article_replace_body(
             )
             for member in entry["members"]
         )
+    article_index_for_search(article=article)
 
 
 @transaction.atomic

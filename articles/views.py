@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from articles import comment_selectors, comment_views, preview, selectors
+from articles import comment_selectors, comment_views, metadata, preview, search, selectors
 from articles.page_cache import cache_page_for_readers
 from bias import scale
 from bias.selectors import with_lean
@@ -44,6 +44,8 @@ class ArticleListView(ListView):
 
     context_object_name = "articles"
     http_method_names = ["get", "head"]
+    # Pages that search engines index name their own address.
+    canonical = True
 
     def get(self, request, *args, **kwargs):
         self.lean = request.GET.get("lean", "")
@@ -60,12 +62,11 @@ class ArticleListView(ListView):
 
     def get_context_data(self, **kwargs):
         leans = [("", "All")] + [(d.value, d.label) for d in scale.Direction]
-        return super().get_context_data(
-            lean=self.lean,
-            lean_choices=leans,
-            page_query=f"lean={self.lean}&" if self.lean else "",
-            **kwargs,
-        )
+        context = super().get_context_data(lean=self.lean, lean_choices=leans, **kwargs)
+        if self.canonical:
+            page = context["page_obj"]
+            context["canonical_url"] = metadata.listing_canonical_url(self.request, page)
+        return context
 
 
 class HomeView(ArticleListView):
@@ -89,4 +90,20 @@ class TagView(ArticleListView):
         context = super().get_context_data(tag=self.tag, **kwargs)
         if context["paginator"].count == 0 and not (self.lean and self.tagged.exists()):
             raise Http404("No published articles carry this tag.")
+        return context
+
+
+class SearchView(ArticleListView):
+    """Full-text search over public articles; an empty query shows only the form."""
+
+    template_name = "articles/search.html"
+    canonical = False  # result pages are not indexed
+
+    def get_queryset(self):
+        self.query = search.clean_query(self.request.GET.get("q", ""))
+        return search.search_articles(query=self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(query=self.query, **kwargs)
+        search.add_snippets(context["articles"], query=self.query)
         return context

@@ -2,4 +2,4 @@ from django.conf import settings
 
 
 def site(request):
-    return {"site_name": settings.NEWSROOM_SITE_NAME}
+    return {"site_name": settings.NEWSROOM_SITE_NAME, "site_language": settings.LANGUAGE_CODE}

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "taggit",
     "nested_admin",
     "reversion",
@@ -248,3 +249,10 @@ NEWSROOM_COMMENTS_REPORT_THRESHOLD = 3
 # The META key holding the reader's address when a proxy sits in front, e.g.
 # "HTTP_X_FORWARDED_FOR"; REMOTE_ADDR otherwise. Used by rate limits and reports.
 NEWSROOM_CLIENT_IP_HEADER = os.environ.get("NEWSROOM_CLIENT_IP_HEADER", "")
+
+# Discovery.
+# The PostgreSQL text search configuration for article search (stemming, stop words).
+# Changing it needs the stored vectors rebuilt: manage.py rebuild_search_index.
+NEWSROOM_SEARCH_CONFIG = "english"
+# How many articles the RSS feeds carry.
+NEWSROOM_FEED_SIZE = 20

@@ -69,6 +69,12 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.tags.set(extracted)
 
+    @factory.post_generation
+    def search_index(self, create, extracted, **kwargs):
+        # As the services do after every write of the text.
+        if create:
+            services.article_index_for_search(article=self)
+
 
 class SectionFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -78,6 +84,12 @@ class SectionFactory(factory.django.DjangoModelFactory):
     kind = Section.Kind.TEXT
     body = "A paragraph of *reporting*."
     position = factory.Sequence(int)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        section = super()._create(model_class, *args, **kwargs)
+        services.article_index_for_search(article=section.article)
+        return section
 
 
 class DelegationFactory(factory.django.DjangoModelFactory):

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -103,6 +104,9 @@ class Article(models.Model):
     )
     # Raised by every save; an edit made from an older version is a conflict.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Title, summary and sections, weighted for full-text search on PostgreSQL
+    # (GIN-indexed there); kept in sync by services.article_index_for_search.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 

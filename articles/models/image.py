@@ -108,6 +108,12 @@ class Image(models.Model):
             grouped.setdefault(rendition.format, []).append(rendition)
         return grouped
 
+    def shareable_rendition(self, width: int) -> "Rendition | None":
+        """The JPEG or PNG rendition closest to `width`, for feeds and link previews,
+        whose readers do not all take WebP; uses prefetched rows."""
+        renditions = [r for r in self.renditions.all() if r.format != Rendition.Format.WEBP]
+        return min(renditions, key=lambda r: abs(r.width - width), default=None)
+
     @property
     def thumbnail_url(self) -> str:
         renditions = sorted(self.renditions.all(), key=lambda r: (r.width, r.format != "webp"))

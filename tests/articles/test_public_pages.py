@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from articles.demo import seed
 from articles.models import Article
+from tests.articles.unpublished import unpublished_states
 from tests.factories import (
     ArticleFactory,
     CommentFactory,
@@ -76,18 +77,7 @@ def test_home_lists_the_demo_article(client):
     assert f'href="/articles/{seed.SLUG}/"' in response.content.decode()
 
 
-@pytest.mark.parametrize(
-    ("status", "published_at"),
-    [
-        (Article.Status.DRAFT, None),
-        (Article.Status.DRAFT, timezone.now() - timedelta(days=1)),
-        (Article.Status.IN_REVIEW, timezone.now() - timedelta(days=1)),
-        (Article.Status.ARCHIVED, timezone.now() - timedelta(days=1)),
-        (Article.Status.PUBLISHED, timezone.now() + timedelta(days=1)),
-        (Article.Status.PUBLISHED, None),
-    ],
-    ids=["draft", "draft-dated", "in-review", "archived", "scheduled", "published-undated"],
-)
+@unpublished_states
 def test_unpublished_articles_do_not_leak(client, status, published_at):
     public = ArticleFactory(title="Public story", tags=["talks"])
     hidden = ArticleFactory(

@@ -1,0 +1,105 @@
+"""What search engines and link previews read from a public page: canonical
+address, OpenGraph and Twitter card tags, and schema.org NewsArticle JSON-LD.
+
+Built only from what the page has already loaded, so it costs no query.
+"""
+
+from django.conf import settings
+from django.templatetags.static import static
+
+from articles.models import Article, Image, License, Rendition
+
+# Link previews want a wide JPEG or PNG: the rendition closest to this width.
+SHARE_IMAGE_WIDTH = 1200
+FREE_LICENSES = {License.PUBLIC_DOMAIN, License.CC0}
+PUBLISHER_LOGO = "favicon.svg"
+
+
+def share_rendition(image: Image | None) -> Rendition | None:
+    return image.shareable_rendition(SHARE_IMAGE_WIDTH) if image is not None else None
+
+
+def copyright_notice(image: Image) -> str:
+    if image.license_choice in FREE_LICENSES:
+        return image.license_choice.label
+    holder = image.credit or image.source
+    return f"© {holder}" if holder else image.license_choice.label
+
+
+def modified_at(article: Article):
+    return max(article.updated_at, article.published_at)
+
+
+def image_object(request, image: Image, rendition: Rendition) -> dict:
+    data = {
+        "@type": "ImageObject",
+        "url": request.build_absolute_uri(rendition.file.url),
+        "width": rendition.width,
+        "height": rendition.height,
+        "caption": image.caption or image.alt_text,
+        "creditText": image.credit_line,
+        "copyrightNotice": copyright_notice(image),
+    }
+    if image.license_choice.url:
+        data["license"] = image.license_choice.url
+    if image.source_url:
+        data["acquireLicensePage"] = image.source_url
+    return data
+
+
+def news_article(request, article: Article, *, canonical_url: str, tags: list[str]) -> dict:
+    """The article as a schema.org NewsArticle."""
+    logo_url = request.build_absolute_uri(static(PUBLISHER_LOGO))
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.summary,
+        "datePublished": article.published_at.isoformat(),
+        "dateModified": modified_at(article).isoformat(),
+        "author": [{"@type": "Person", "name": article.byline}],
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.NEWSROOM_SITE_NAME,
+            "logo": {"@type": "ImageObject", "url": logo_url},
+        },
+        "mainEntityOfPage": {"@type": "WebPage", "@id": canonical_url},
+        "url": canonical_url,
+        "inLanguage": settings.LANGUAGE_CODE,
+    }
+    if tags:
+        data["keywords"] = tags
+    rendition = share_rendition(article.lead_image)
+    if rendition is not None:
+        data["image"] = [image_object(request, article.lead_image, rendition)]
+    return data
+
+
+def article_metadata(request, article: Article) -> dict:
+    """Context for the public article page's head. Previews never get it: they are
+    not the article's address and must not be indexed."""
+    canonical_url = request.build_absolute_uri(article.get_absolute_url())
+    tags = [tag.name for tag in article.tags.all()]
+    rendition = share_rendition(article.lead_image)
+    return {
+        "canonical_url": canonical_url,
+        "share_image": rendition
+        and {
+            "url": request.build_absolute_uri(rendition.file.url),
+            "type": rendition.mime_type,
+            "width": rendition.width,
+            "height": rendition.height,
+            "alt": article.lead_image.alt_text,
+        },
+        "modified_at": modified_at(article),
+        "tag_names": tags,
+        "news_article": news_article(request, article, canonical_url=canonical_url, tags=tags),
+    }
+
+
+def listing_canonical_url(request, page_obj) -> str:
+    """A listing's own address: the page number kept only past the first page."""
+    url = request.build_absolute_uri(request.path)
+    if page_obj is not None and page_obj.number > 1:
+        url = f"{url}?page={page_obj.number}"
+    return url
