@@ -291,6 +291,12 @@ LOOKUPS = [
     ("by comment post", lambda a: f"/articles/{a.slug}/comments/", 404),
     ("by shared preview with its id for a token", lambda a: f"/preview/{a.pk}/", 404),
     ("by staff preview", lambda a: f"/admin/articles/article/{a.pk}/preview/", 302),
+    ("by search", lambda a: "/search/?q=embargoed+minister", 200),
+    ("in the latest feed", lambda a: "/feeds/latest/", 200),
+    ("by tag feed", lambda a: "/feeds/tags/embargoed/", 404),
+    ("in the article sitemap", lambda a: "/sitemap-articles.xml", 200),
+    ("in the news sitemap", lambda a: "/sitemap-news.xml", 200),
+    ("by lean filter", lambda a: "/?lean=center", 200),
 ]
 
 

@@ -203,6 +203,13 @@ def one_allowed_host(settings):
         ("post", "/articles/{slug}/comments/"),
         ("get", "/admin/"),
         ("get", "/readyz"),
+        ("get", "/search/?q=talks"),
+        ("get", "/feeds/latest/"),
+        ("get", "/feeds/tags/diplomacy/"),
+        ("get", "/sitemap.xml"),
+        ("get", "/sitemap-news.xml"),
+        ("get", "/robots.txt"),
+        ("get", "/bias/"),
     ],
 )
 def test_unknown_hosts_get_a_clean_400_and_leave_no_trace(one_allowed_host, method, path):

@@ -13,6 +13,7 @@ PUBLIC_PATHS = [
     "/tags/diplomacy/",
     "/?lean=center",
     "/bias/",
+    "/search/?q=Medinsky",
 ]
 
 

@@ -116,4 +116,9 @@ def test_a_journalist_writes_an_article_and_an_editor_publishes_it(
     assert "Marie Dupont" in reader.page.locator("figcaption .credit-line").inner_text()
     rating = reader.page.locator(".rating-box__label").inner_text()
     assert rating == "Tone & Political Bias: Moderately Center-Leaning"
+
+    feed = reader.page.request.get("/feeds/latest/")
+    assert feed.ok and feed.headers["content-type"].startswith("application/rss+xml")
+    assert f"<title>{TITLE}</title>" in feed.text()
+    assert article.get_absolute_url() in feed.text()
     reader.screenshot("published-article")
