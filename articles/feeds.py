@@ -16,6 +16,7 @@ from django.views.decorators.http import condition, require_safe
 from taggit.models import Tag
 
 from articles.models import Article
+from articles.page_cache import cache_page_for_readers
 from articles.selectors import articles_for_listing, articles_tagged
 from bias.selectors import current_rating, with_current_rating
 
@@ -208,5 +209,5 @@ def feeds_etag(request, *args, **kwargs):
 
 # Both answer 304 Not Modified when nothing has changed since the reader's copy.
 fresh = condition(etag_func=feeds_etag, last_modified_func=feeds_last_modified)
-latest_feed = require_safe(fresh(LatestArticlesFeed()))
-tag_feed = require_safe(fresh(TagFeed()))
+latest_feed = require_safe(cache_page_for_readers(fresh(LatestArticlesFeed())))
+tag_feed = require_safe(cache_page_for_readers(fresh(TagFeed())))

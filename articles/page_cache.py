@@ -39,17 +39,21 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pages:generation"
 NEXT_CHANGE_KEY = "pages:next-change"
+SERVED_KEY = "pages:served-generation"
+NOTHING_SERVED = 0
 NO_NEXT_CHANGE = 0
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_HOLE = b"\x00csrf\x00"
 KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag")
+CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 
 
 @dataclass(frozen=True)
 class Generation:
-    """The time (ns) of the last change readers can see, and whether an earlier
-    change fell in the same second: HTTP dates count whole seconds, so then a
-    Last-Modified date cannot tell the two apart and only the ETag may answer 304."""
+    """The time (ns) of the last change readers can see, and whether a page of an
+    earlier generation was served in the same second: HTTP dates count whole
+    seconds, so then a Last-Modified date cannot tell the two apart and only the
+    ETag may answer 304."""
 
     at: int
     shares_its_second: bool = False
@@ -79,8 +83,16 @@ def content_changed() -> None:
 def _new_generation() -> None:
     now = time.time_ns()
     previous = cache.get(GENERATION_KEY)
-    same_second = previous is not None and previous.at // 10**9 == now // 10**9
-    cache.set(GENERATION_KEY, Generation(now, same_second), timeout=None)
+    if previous is not None:
+        now = max(now, previous.at + 1)  # always a new key, however coarse the clock
+    shares = False
+    if previous is not None and previous.at // 10**9 == now // 10**9:
+        # Only a page served from the earlier generation can carry this date. The
+        # bumps of one save follow each other unserved; unknown (lost) counts as served.
+        served = cache.get(SERVED_KEY) in (previous.at, None)
+        shares = served or previous.shares_its_second
+    cache.set(GENERATION_KEY, Generation(now, shares), timeout=None)
+    cache.set(SERVED_KEY, NOTHING_SERVED, timeout=None)
     _store_next_change()
 
 
@@ -135,7 +147,10 @@ def cache_page_for_readers(view):
         current = generation()
         key = _key(request, current)
         entry = cache.get(key)
+        validators = _take_validators(request)
         if entry is None:
+            # The view renders the whole page for the cache; this wrapper alone
+            # answers conditional requests, with the cached page's validators.
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
@@ -147,7 +162,8 @@ def cache_page_for_readers(view):
             if upcoming is not None:
                 timeout = max(1, min(timeout, int(upcoming - time.time())))
             cache.set(key, entry, timeout=timeout)
-        return _respond(request, entry, current)
+            cache.set(SERVED_KEY, current.at, timeout=None)
+        return _respond(request, entry, current, validators)
 
     return wrapper
 
@@ -166,10 +182,16 @@ def _entry(response) -> dict:
     }
 
 
-def _respond(request, entry: dict, current: Generation):
+def _take_validators(request) -> dict:
+    """The request's conditional headers, taken off it so that the view never answers 304."""
+    return {name: request.META.pop(name, None) for name in CONDITIONAL_HEADERS}
+
+
+def _respond(request, entry: dict, current: Generation, validators: dict):
     etag = entry["etag"]
     last_modified = current.at // 10**9
-    if _not_modified(request, etag, last_modified, trust_date=not current.shares_its_second):
+    trust_date = not current.shares_its_second
+    if _not_modified(validators, etag, last_modified, trust_date=trust_date):
         response = HttpResponseNotModified()
     else:
         content = entry["content"]
@@ -185,11 +207,11 @@ def _respond(request, entry: dict, current: Generation):
     return response
 
 
-def _not_modified(request, etag: str, last_modified: int, *, trust_date: bool) -> bool:
-    if_none_match = request.headers.get("If-None-Match")
+def _not_modified(validators: dict, etag: str, last_modified: int, *, trust_date: bool) -> bool:
+    if_none_match = validators["HTTP_IF_NONE_MATCH"]
     if if_none_match:  # it decides alone when present (RFC 9110, 13.2.2)
         return etag in parse_etags(if_none_match) or if_none_match.strip() == "*"
-    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    since = parse_http_date_safe(validators["HTTP_IF_MODIFIED_SINCE"] or "")
     return trust_date and since is not None and last_modified <= since
 
 
