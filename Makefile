@@ -11,7 +11,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
 # Local targets only: production reads DJANGO_SECRET_KEY from its environment.
 LOCAL_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-development-only-not-secret}
 
-.PHONY: install run test test-postgres lint format clean
+.PHONY: install run test test-postgres lint format clean bench
 
 install: $(STAMP)
 
@@ -40,6 +40,11 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
+
+# The load benchmark: `make bench BENCH_ARGS="--articles 200 --duration 3"`; see bench/run.py.
+bench: $(STAMP)
+	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

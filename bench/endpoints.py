@@ -1,0 +1,61 @@
+"""Every page `make bench` measures, in one place.
+
+Each endpoint turns the dataset's manifest (slugs, busiest tags, search words)
+into the request paths wrk cycles over. One path means the same page every
+time; many mean a different page on each request, which a page cache cannot
+have seen. A page that answers 404 when the run starts is reported as "not
+available", so pages still to come need no change here.
+"""
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    key: str
+    name: str
+    paths: Callable[[dict], list[str]]
+    # The ratio to /healthz the issue sets as the goal; None for the baseline.
+    target: float | None = None
+    # Revalidate: send back the ETag / Last-Modified the first answer carried.
+    conditional: bool = False
+
+
+def _cold_articles(manifest: dict) -> list[str]:
+    # Every article but the warm one, in a fixed shuffled order.
+    slugs = manifest["slugs"][1:] or manifest["slugs"]
+    shuffled = random.Random(7).sample(slugs, len(slugs))
+    return [f"/articles/{slug}/" for slug in shuffled]
+
+
+def _warm_article(manifest: dict) -> list[str]:
+    return [f"/articles/{manifest['slugs'][0]}/"]
+
+
+BASELINE = Endpoint("healthz", "/healthz (baseline)", lambda m: ["/healthz"])
+WARM_ARTICLE = Endpoint("article_warm", "article, warm (same page)", _warm_article, target=0.6)
+
+ENDPOINTS = [
+    BASELINE,
+    Endpoint("home", "home", lambda m: ["/"], target=0.25),
+    Endpoint("article_cold", "article, cold (a new page each time)", _cold_articles, target=0.2),
+    WARM_ARTICLE,
+    Endpoint("tag", "tag (busiest tag)", lambda m: [f"/tags/{m['tags'][0]}/"], target=0.25),
+    Endpoint(
+        "search",
+        "search (cycling words)",
+        lambda m: [f"/search/?q={word}" for word in m["search_words"]],
+        target=0.1,
+    ),
+    Endpoint("feed", "latest feed", lambda m: ["/feeds/latest/"], target=0.25),
+    Endpoint(
+        "revalidation", "article, 304 revalidation", _warm_article, target=0.7, conditional=True
+    ),
+]
+
+# Article p99 at 70% of peak throughput may be at most this many times its p50 at one connection.
+LATENCY_TARGET = 4.0
+# Connection counts of the warm-article sweep that finds the peak and the 70% point.
+SWEEP_CONNECTIONS = (1, 2, 4, 8, 16, 32)
