@@ -222,6 +222,7 @@ def measure(args, port: int, manifest: dict, work: Path) -> tuple[dict, dict]:
         paths_file = work / f"{endpoint.key}.paths"
         if not paths_file.exists():
             paths_file.write_text("\n".join(endpoint.paths(manifest)) + "\n")
+        settle(port)
         return wrk.run(
             base_url=base_url,
             paths_file=paths_file,
@@ -277,11 +278,36 @@ def measure(args, port: int, manifest: dict, work: Path) -> tuple[dict, dict]:
         sweep = []
         for connections in SWEEP_CONNECTIONS:
             say(f"latency sweep, warm article: {args.duration:g} s at {connections} connections")
-            sweep.append({"connections": connections, **asdict(load(WARM_ARTICLE, connections))})
+            step = {"connections": connections, **asdict(load(WARM_ARTICLE, connections))}
+            sweep.append(step)
+            if past_peak(sweep):
+                break
         latency.update(latency_point(sweep))
     else:
         latency["note"] = "not available: the article page answers 404"
     return results, latency
+
+
+def settle(port: int, seconds: float = 60) -> None:
+    """Wait until the workers have served what the last run left queued.
+
+    wrk stops at its deadline, but gunicorn still answers the requests already
+    sent; the next measurement must not pay for them.
+    """
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        get(port, "/healthz")
+        if time.monotonic() - started < 0.25:
+            return
+
+
+def past_peak(sweep: list[dict]) -> bool:
+    """More connections stopped paying: the last step is no more than 5% above the best before."""
+    if len(sweep) < 2:
+        return False
+    best_before = max(step["requests_per_second"] for step in sweep[:-1])
+    return sweep[-1]["requests_per_second"] <= 1.05 * best_before
 
 
 def warm_up_paths(manifest: dict) -> list[str]:

@@ -4,7 +4,8 @@ from bench.endpoints import BASELINE, SWEEP_CONNECTIONS
 
 SWEEP_METHOD = (
     "wrk2 is not packaged in Debian, so no fixed request rate: a closed-loop connection sweep "
-    f"on the warm article ({', '.join(map(str, SWEEP_CONNECTIONS))} connections); the step, "
+    f"on the warm article ({', '.join(map(str, SWEEP_CONNECTIONS))} connections, stopping "
+    "once more connections add no throughput); the step, "
     "up to the peak, whose throughput is nearest 70% of the sweep's peak stands for "
     "'70% of peak', and its p99 is compared with the p50 of the 1-connection step"
 )

@@ -244,3 +244,13 @@ def test_report_counts_errors_in_the_latency_sweep():
     report["latency"] = {**table.latency_point([step]), "target": 4.0}
     text = table.markdown(report)
     assert "warm article sweep at 32 connections: 0 answers outside 2xx/3xx, 4 socket" in text
+
+
+def test_sweep_stops_once_more_connections_add_no_throughput():
+    def steps(*rates):
+        return [{"requests_per_second": rate} for rate in rates]
+
+    assert not run.past_peak(steps(40.0))
+    assert not run.past_peak(steps(40.0, 72.0))
+    assert run.past_peak(steps(40.0, 72.0, 74.0))
+    assert run.past_peak(steps(40.0, 72.0, 60.0))
