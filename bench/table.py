@@ -26,6 +26,9 @@ def latency_point(sweep: list[dict]) -> dict:
         key=lambda step: (abs(step["requests_per_second"] - goal), step["connections"]),
     )
     ratio = chosen["p99_ms"] / single["p50_ms"] if single["p50_ms"] else None
+    if peak is single:
+        # Nothing below the peak to compare: the machine was saturated at one connection.
+        ratio = None
     return {
         "method": SWEEP_METHOD,
         "sweep": sweep,
@@ -127,8 +130,15 @@ def markdown(report: dict) -> str:
     ]
     lines += ["", *[f"- {note}" for note in notes]]
     latency = report["latency"]
-    if "ratio" in latency:
-        met = latency["ratio"] is not None and latency["ratio"] <= latency["target"]
+    if "ratio" in latency and latency["ratio"] is None:
+        lines += [
+            f"- Article p99 at ~70% of peak: not measurable, the peak "
+            f"({latency['peak_requests_per_second']:.1f} req/s) came at one connection, "
+            "so the server was saturated (by other work on the machine?) before any load",
+            f"- Method: {latency['method']}",
+        ]
+    elif "ratio" in latency:
+        met = latency["ratio"] <= latency["target"]
         lines += [
             f"- Article p99 at ~70% of peak: {latency['at_70_percent_p99_ms']:.1f} ms at "
             f"{latency['at_70_percent_connections']} connections "

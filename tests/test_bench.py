@@ -254,3 +254,14 @@ def test_sweep_stops_once_more_connections_add_no_throughput():
     assert not run.past_peak(steps(40.0, 72.0))
     assert run.past_peak(steps(40.0, 72.0, 74.0))
     assert run.past_peak(steps(40.0, 72.0, 60.0))
+
+
+def test_latency_point_is_not_measurable_when_the_peak_is_at_one_connection():
+    sweep = [
+        {**_measured("article", 6.0), "connections": 1, "p50_ms": 150.0, "p99_ms": 250.0},
+        {**_measured("article", 4.0), "connections": 2, "p50_ms": 470.0, "p99_ms": 570.0},
+    ]
+    report = _report({"healthz": _measured("/healthz (baseline)", 1000.0)})
+    report["latency"] = {**table.latency_point(sweep), "target": 4.0}
+    assert report["latency"]["ratio"] is None
+    assert "not measurable, the peak (6.0 req/s) came at one connection" in table.markdown(report)
