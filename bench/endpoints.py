@@ -21,6 +21,8 @@ class Endpoint:
     target: float | None = None
     # Revalidate: send back the ETag / Last-Modified the first answer carried.
     conditional: bool = False
+    # Each request a page no earlier request asked for, until the paths run out.
+    cold: bool = False
 
 
 def _cold_articles(manifest: dict) -> list[str]:
@@ -40,7 +42,13 @@ WARM_ARTICLE = Endpoint("article_warm", "article, warm (same page)", _warm_artic
 ENDPOINTS = [
     BASELINE,
     Endpoint("home", "home", lambda m: ["/"], target=0.25),
-    Endpoint("article_cold", "article, cold (a new page each time)", _cold_articles, target=0.2),
+    Endpoint(
+        "article_cold",
+        "article, cold (a new page each time)",
+        _cold_articles,
+        target=0.2,
+        cold=True,
+    ),
     WARM_ARTICLE,
     Endpoint("tag", "tag (busiest tag)", lambda m: [f"/tags/{m['tags'][0]}/"], target=0.25),
     Endpoint(

@@ -272,6 +272,11 @@ def measure(args, port: int, manifest: dict, work: Path) -> tuple[dict, dict]:
         entry["preflight_status"] = status
         say(f"{endpoint.name}: {args.duration:g} s at {args.connections} connections")
         entry.update(asdict(load(endpoint, args.connections, request_headers)))
+        if endpoint.cold and len(paths) < entry["requests"]:
+            entry["note"] = (
+                f"{entry['requests']} requests over {len(paths)} pages: the cycle wrapped, so "
+                "later requests may have met a cache (more --articles or less --duration)"
+            )
 
     latency = {"target": LATENCY_TARGET}
     if results[WARM_ARTICLE.key].get("available"):
