@@ -8,6 +8,15 @@
 -- At the end, done() prints one line starting with "BENCH_JSON " holding the
 -- throughput, the latency percentiles (microseconds) and the error counts.
 
+-- With BENCH_THINK_MS set, each connection waits that many milliseconds before
+-- each request: a paced load below the server's peak.
+local think_ms = tonumber(os.getenv("BENCH_THINK_MS") or "")
+if think_ms and think_ms > 0 then
+  function delay()
+    return think_ms
+  end
+end
+
 local paths = {}
 local index = 0
 local thread_counter = 0

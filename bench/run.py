@@ -30,7 +30,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from bench import dataset, wrk
 from bench.endpoints import ENDPOINTS, LATENCY_TARGET, SWEEP_CONNECTIONS, WARM_ARTICLE
-from bench.table import invalid, latency_point, markdown
+from bench.table import invalid, latency_point, markdown, pause_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -218,7 +218,7 @@ def measure(args, port: int, manifest: dict, work: Path) -> tuple[dict, dict]:
     base_url = f"http://127.0.0.1:{port}"
     results: dict = {}
 
-    def load(endpoint, connections, headers=None):
+    def load(endpoint, connections, headers=None, pause_ms=0):
         paths_file = work / f"{endpoint.key}.paths"
         if not paths_file.exists():
             paths_file.write_text("\n".join(endpoint.paths(manifest)) + "\n")
@@ -230,6 +230,7 @@ def measure(args, port: int, manifest: dict, work: Path) -> tuple[dict, dict]:
             threads=args.threads,
             seconds=args.duration,
             headers=headers,
+            think_ms=pause_ms,
         )
 
     # Every worker loads its templates before the first measurement, on pages that
@@ -287,10 +288,32 @@ def measure(args, port: int, manifest: dict, work: Path) -> tuple[dict, dict]:
             sweep.append(step)
             if past_peak(sweep):
                 break
-        latency.update(latency_point(sweep))
+        latency.update(latency_point(sweep, paced_runs(sweep, load)))
     else:
         latency["note"] = "not available: the article page answers 404"
     return results, latency
+
+
+def paced_runs(sweep: list[dict], load) -> list[dict]:
+    """Warm-article runs paced toward 70% of the sweep's peak: a guess, then one correction."""
+    peak = max(sweep, key=lambda step: step["requests_per_second"])
+    single = min(sweep, key=lambda step: step["connections"])
+    goal = 0.7 * peak["requests_per_second"]
+    connections = max(2, peak["connections"])
+    pause = pause_ms(connections=connections, goal=goal, cycle_ms=single["p50_ms"])
+    runs = []
+    for _ in range(2):
+        say(f"paced warm article: {connections} connections pausing {pause} ms, aiming at "
+            f"{goal:.1f} req/s")  # fmt: skip
+        run = {"connections": connections, "pause_ms": pause}
+        run.update(asdict(load(WARM_ARTICLE, connections, pause_ms=pause)))
+        runs.append(run)
+        rate = run["requests_per_second"]
+        if not rate or abs(rate - goal) <= 0.1 * goal:
+            break
+        # The cycle each connection took, pause included, tells how far off the guess was.
+        pause = max(0, round(pause + 1000 * connections / goal - 1000 * connections / rate))
+    return runs
 
 
 def settle(port: int, seconds: float = 60) -> None:
@@ -307,12 +330,13 @@ def settle(port: int, seconds: float = 60) -> None:
             return
 
 
-def past_peak(sweep: list[dict]) -> bool:
-    """More connections stopped paying: the last step is no more than 5% above the best before."""
-    if len(sweep) < 2:
+def past_peak(sweep: list[dict], patience: int = 2) -> bool:
+    """More connections stopped paying: the last `patience` steps are each no more than 5%
+    above the best before them (two, so that one noisy step does not end the sweep)."""
+    if len(sweep) <= patience:
         return False
-    best_before = max(step["requests_per_second"] for step in sweep[:-1])
-    return sweep[-1]["requests_per_second"] <= 1.05 * best_before
+    best_before = max(step["requests_per_second"] for step in sweep[:-patience])
+    return all(step["requests_per_second"] <= 1.05 * best_before for step in sweep[-patience:])
 
 
 def warm_up_paths(manifest: dict) -> list[str]:

@@ -1,6 +1,7 @@
 """Running wrk with bench/report.lua, and reading what it prints."""
 
 import json
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +63,9 @@ def run(
     threads: int,
     seconds: float,
     headers: dict[str, str] | None = None,
+    think_ms: int = 0,
 ) -> Result:
+    """One wrk run; with `think_ms`, each connection pauses that long before each request."""
     command = [
         "wrk",
         f"--threads={min(threads, connections)}",
@@ -74,8 +77,9 @@ def run(
     for name, value in (headers or {}).items():
         command += ["--header", f"{name}: {value}"]
     command += [base_url, "--", str(paths_file or "")]
+    env = {**os.environ, "BENCH_THINK_MS": str(think_ms)}
     completed = subprocess.run(  # noqa: S603 - a fixed program with our own arguments
-        command, capture_output=True, text=True, timeout=seconds + 60, check=False
+        command, capture_output=True, text=True, timeout=seconds + 60, check=False, env=env
     )
     if completed.returncode != 0:
         raise WrkOutputError(f"wrk failed ({completed.returncode}): {completed.stderr[-2000:]}")

@@ -133,6 +133,27 @@ def test_latency_point_is_the_sweep_step_nearest_70_percent_of_peak():
     assert "wrk2" in point["method"]
 
 
+def test_latency_point_prefers_a_paced_run_nearer_70_percent():
+    sweep = [
+        {"connections": 1, "requests_per_second": 50.0, "p50_ms": 20.0, "p99_ms": 30.0},
+        {"connections": 2, "requests_per_second": 95.0, "p50_ms": 21.0, "p99_ms": 60.0},
+        {"connections": 4, "requests_per_second": 100.0, "p50_ms": 40.0, "p99_ms": 90.0},
+    ]
+    paced = [
+        {"connections": 4, "pause_ms": 37, "requests_per_second": 69.0, "p50_ms": 22.0,
+         "p99_ms": 44.0},
+    ]  # fmt: skip
+    point = table.latency_point(sweep, paced)
+    assert point["at_70_percent_pause_ms"] == 37
+    assert point["ratio"] == 2.2  # 44 ms p99 over 20 ms p50
+
+
+def test_pause_brings_the_connections_to_the_goal_rate():
+    # 4 connections at 70 req/s: one request every 57 ms each, of which 20 ms is the request.
+    assert table.pause_ms(connections=4, goal=70.0, cycle_ms=20.0) == 37
+    assert table.pause_ms(connections=1, goal=1000.0, cycle_ms=20.0) == 0
+
+
 def test_validators_turn_into_conditional_request_headers():
     assert run.validators({"ETag": '"abc"', "Content-Type": "text/html"}) == {
         "If-None-Match": '"abc"'
@@ -243,7 +264,7 @@ def test_report_counts_errors_in_the_latency_sweep():
     step = {**_measured("article", 10.0), "connections": 32, "socket_errors": 4}
     report["latency"] = {**table.latency_point([step]), "target": 4.0}
     text = table.markdown(report)
-    assert "warm article sweep at 32 connections: 0 answers outside 2xx/3xx, 4 socket" in text
+    assert "warm article at 32 connections: 0 answers outside 2xx/3xx, 4 socket" in text
 
 
 def test_sweep_stops_once_more_connections_add_no_throughput():
@@ -252,8 +273,10 @@ def test_sweep_stops_once_more_connections_add_no_throughput():
 
     assert not run.past_peak(steps(40.0))
     assert not run.past_peak(steps(40.0, 72.0))
-    assert run.past_peak(steps(40.0, 72.0, 74.0))
-    assert run.past_peak(steps(40.0, 72.0, 60.0))
+    assert not run.past_peak(steps(40.0, 72.0, 74.0))  # one flat step may be noise
+    assert not run.past_peak(steps(40.0, 72.0, 74.0, 90.0))
+    assert run.past_peak(steps(40.0, 72.0, 74.0, 60.0))
+    assert run.past_peak(steps(40.0, 39.0, 30.0))
 
 
 def test_latency_point_is_not_measurable_when_the_peak_is_at_one_connection():
@@ -264,4 +287,14 @@ def test_latency_point_is_not_measurable_when_the_peak_is_at_one_connection():
     report = _report({"healthz": _measured("/healthz (baseline)", 1000.0)})
     report["latency"] = {**table.latency_point(sweep), "target": 4.0}
     assert report["latency"]["ratio"] is None
-    assert "not measurable, the peak (6.0 req/s) came at one connection" in table.markdown(report)
+    assert "not measurable, no step of the sweep ran near 70% of the peak (6.0 req/s" in (
+        table.markdown(report)
+    )
+
+
+def test_latency_point_is_not_measurable_when_no_step_is_near_70_percent():
+    sweep = [
+        {"connections": 1, "requests_per_second": 10.8, "p50_ms": 95.0, "p99_ms": 143.0},
+        {"connections": 2, "requests_per_second": 10.9, "p50_ms": 180.0, "p99_ms": 260.0},
+    ]
+    assert table.latency_point(sweep)["ratio"] is None
