@@ -11,18 +11,15 @@ and, with the JSON, to bench/results/<timestamp>.md and .json.
 """
 
 import argparse
-import http.client
 import json
 import os
 import platform
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,11 +27,19 @@ from urllib.parse import urlsplit, urlunsplit
 
 from bench import dataset, wrk
 from bench.endpoints import ENDPOINTS, LATENCY_TARGET, SWEEP_CONNECTIONS, WARM_ARTICLE
+from bench.server import (
+    free_port,
+    get,
+    gunicorn_command,
+    peak_memory_mib,
+    settle,
+    wait_ready,
+    worker_pids,
+)
 from bench.table import invalid, latency_point, markdown, pause_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-GUNICORN_CONFIG = ROOT / "newsroom" / "gunicorn.py"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/newsroom_bench"
 
 
@@ -151,66 +156,6 @@ def prepare_database(args, env: dict, media_root: Path, manifest_path: Path) -> 
     return json.loads(manifest_path.read_text())
 
 
-# The server ---------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def gunicorn_command(port: int) -> tuple[list[str], str]:
-    bind = f"127.0.0.1:{port}"
-    command = [sys.executable, "-m", "gunicorn", "newsroom.wsgi:application", "--bind", bind]
-    if GUNICORN_CONFIG.exists():
-        return [*command, "-c", str(GUNICORN_CONFIG)], f"-c {GUNICORN_CONFIG.relative_to(ROOT)}"
-    workers = 2 * (os.cpu_count() or 1) + 1
-    # No access log: gunicorn writes none unless told to.
-    return [*command, f"--workers={workers}"], f"--workers={workers} (no config file)"
-
-
-def get(port: int, path: str, headers: dict | None = None, timeout: float = 30):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        connection.request("GET", path, headers={"Host": "127.0.0.1", **(headers or {})})
-        response = connection.getresponse()
-        response.read()
-        return response.status, dict(response.getheaders())
-    finally:
-        connection.close()
-
-
-def wait_ready(server: subprocess.Popen, port: int, log_file: Path, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited; its log:\n{log_file.read_text()[-3000:]}")
-        try:
-            if get(port, "/readyz", timeout=2)[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit(f"/readyz did not answer 200 in {seconds:.0f} s; see {log_file}")
-
-
-def worker_pids(master: int) -> list[int]:
-    children = Path(f"/proc/{master}/task/{master}/children")
-    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
-
-
-def peak_memory_mib(pid: int) -> float | None:
-    """The process's peak resident set (VmHWM), in MiB."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
-
-
 # The measurements ---------------------------------------------------------
 
 
@@ -314,20 +259,6 @@ def paced_runs(sweep: list[dict], load) -> list[dict]:
         # The cycle each connection took, pause included, tells how far off the guess was.
         pause = max(0, round(pause + 1000 * connections / goal - 1000 * connections / rate))
     return runs
-
-
-def settle(port: int, seconds: float = 60) -> None:
-    """Wait until the workers have served what the last run left queued.
-
-    wrk stops at its deadline, but gunicorn still answers the requests already
-    sent; the next measurement must not pay for them.
-    """
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        started = time.monotonic()
-        get(port, "/healthz")
-        if time.monotonic() - started < 0.25:
-            return
 
 
 def past_peak(sweep: list[dict], patience: int = 2) -> bool:

@@ -148,8 +148,8 @@ def markdown(report: dict) -> str:
     latency = report["latency"]
     if "ratio" in latency and latency["ratio"] is None:
         lines += [
-            "- Article p99 at ~70% of peak: not measurable, no step of the sweep ran near 70% "
-            f"of the peak ({latency['peak_requests_per_second']:.1f} req/s at "
+            "- Article p99 at ~70% of peak: not measurable, no sweep step or paced run came "
+            f"near 70% of the peak ({latency['peak_requests_per_second']:.1f} req/s at "
             f"{latency['peak_connections']} connection(s)); the nearest, "
             f"{latency['at_70_percent_requests_per_second']:.1f} req/s at "
             f"{latency['at_70_percent_connections']} connection(s) pausing "

@@ -6,7 +6,7 @@ from taggit.models import TaggedItem
 
 from articles.markdown import render_markdown
 from articles.models import Article, Comment, Image, Section
-from bench import dataset, run, table, wrk
+from bench import dataset, run, server, table, wrk
 from bench.endpoints import ENDPOINTS
 from bias.models import Rating
 from tests.images import image_bytes
@@ -165,17 +165,17 @@ def test_validators_turn_into_conditional_request_headers():
 
 
 def test_gunicorn_uses_the_project_config_when_there_is_one(monkeypatch, tmp_path):
-    monkeypatch.setattr(run, "GUNICORN_CONFIG", tmp_path / "missing.py")
-    command, how = run.gunicorn_command(8123)
+    monkeypatch.setattr(server, "GUNICORN_CONFIG", tmp_path / "missing.py")
+    command, how = server.gunicorn_command(8123)
     assert "--bind" in command and "127.0.0.1:8123" in command
     assert "-c" not in command
     assert any(arg.startswith("--workers=") for arg in command)
 
     config = tmp_path / "gunicorn.py"
     config.write_text("workers = 3\n")
-    monkeypatch.setattr(run, "GUNICORN_CONFIG", config)
-    monkeypatch.setattr(run, "ROOT", tmp_path)
-    command, how = run.gunicorn_command(8123)
+    monkeypatch.setattr(server, "GUNICORN_CONFIG", config)
+    monkeypatch.setattr(server, "ROOT", tmp_path)
+    command, how = server.gunicorn_command(8123)
     assert command[command.index("-c") + 1] == str(config)
     assert not any(arg.startswith("--workers=") for arg in command)
 
@@ -287,7 +287,7 @@ def test_latency_point_is_not_measurable_when_the_peak_is_at_one_connection():
     report = _report({"healthz": _measured("/healthz (baseline)", 1000.0)})
     report["latency"] = {**table.latency_point(sweep), "target": 4.0}
     assert report["latency"]["ratio"] is None
-    assert "not measurable, no step of the sweep ran near 70% of the peak (6.0 req/s" in (
+    assert "not measurable, no sweep step or paced run came near 70% of the peak (6.0 req/s" in (
         table.markdown(report)
     )
 
