@@ -14,7 +14,7 @@ LOCAL_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-development-only-not-
 # Backups go outside the project; `make restore BACKUP=<archive>` puts one back.
 BACKUP_DIR ?= $(HOME)/newsroom-backups
 
-.PHONY: install run serve test test-postgres test-load test-e2e e2e-system-packages lint format clean backup restore
+.PHONY: install run serve test test-postgres test-load test-e2e e2e-system-packages lint format clean backup restore bench
 
 install: $(STAMP)
 
@@ -81,6 +81,11 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
+
+# The load benchmark: `make bench BENCH_ARGS="--articles 200 --duration 3"`; see bench/run.py.
+bench: $(STAMP)
+	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -1,0 +1,387 @@
+"""`make bench`: build a dataset, serve it with gunicorn, load it with wrk, report.
+
+    python -m bench.run [--articles N] [--comments N] [--database postgres|sqlite]
+                        [--duration S] [--connections C] [--fresh]
+
+Steps: a fresh database (PostgreSQL `newsroom_bench` by default, or a SQLite
+file under bench/results/) is migrated and filled by bench.dataset, unless it
+already holds a dataset of the same size; gunicorn serves it on 127.0.0.1 with
+debug off; wrk drives each page of bench.endpoints; the table goes to stdout
+and, with the JSON, to bench/results/<timestamp>.md and .json.
+"""
+
+import argparse
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from bench import dataset, wrk
+from bench.endpoints import ENDPOINTS, LATENCY_TARGET, SWEEP_CONNECTIONS, WARM_ARTICLE
+from bench.server import (
+    free_port,
+    get,
+    gunicorn_command,
+    peak_memory_mib,
+    settle,
+    wait_ready,
+    worker_pids,
+)
+from bench.table import invalid, latency_point, markdown, pause_ms
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/newsroom_bench"
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    size = dataset.Size()
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=size.articles)
+    parser.add_argument(
+        "--comments", type=int, default=size.approved_comments, help="approved per article"
+    )
+    parser.add_argument("--pending-comments", type=int, default=size.pending_comments)
+    parser.add_argument("--sections", type=int, default=size.sections)
+    parser.add_argument("--tags", type=int, default=size.tags_per_article, help="per article")
+    parser.add_argument("--tag-pool", type=int, default=size.tag_pool)
+    parser.add_argument("--database", choices=("postgres", "sqlite"), default="postgres")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("BENCH_POSTGRES_URL") or DEFAULT_POSTGRES_URL,
+        help="the database to drop, create and fill (default %(default)s)",
+    )
+    parser.add_argument("--duration", type=float, default=10, help="seconds per endpoint")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads")
+    parser.add_argument("--fresh", action="store_true", help="rebuild the dataset even if present")
+    args = parser.parse_args(argv)
+    args.size = dataset.Size(
+        articles=args.articles,
+        sections=args.sections,
+        tags_per_article=args.tags,
+        tag_pool=args.tag_pool,
+        approved_comments=args.comments,
+        pending_comments=args.pending_comments,
+    )
+    return args
+
+
+def say(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def django_command(args: list[str], env: dict) -> None:
+    subprocess.run([sys.executable, *args], cwd=ROOT, env=env, check=True)  # noqa: S603
+
+
+# The database -------------------------------------------------------------
+
+
+def postgres_reset(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def postgres_exists(url: str) -> bool:
+    import psycopg
+
+    parts = urlsplit(url)
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        row = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [parts.path.lstrip("/")]
+        ).fetchone()
+    return row is not None
+
+
+def postgres_version(url: str) -> str:
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        return connection.execute("SHOW server_version").fetchone()[0]
+
+
+def prepare_database(args, env: dict, media_root: Path, manifest_path: Path) -> dict:
+    """Migrate and fill the database, reusing a dataset of the same size; returns the manifest."""
+    if args.database == "postgres":
+        url = args.postgres_url
+        exists = postgres_exists(url)
+    else:
+        sqlite_file = RESULTS / "bench.sqlite3"
+        url = f"sqlite:///{sqlite_file}"
+        exists = sqlite_file.exists()
+    env["DATABASE_URL"] = url
+
+    def reset():
+        say(f"creating a fresh {args.database} database")
+        if args.database == "postgres":
+            postgres_reset(url)
+        else:
+            sqlite_file.unlink(missing_ok=True)
+        shutil.rmtree(media_root, ignore_errors=True)
+
+    if args.fresh or not exists:
+        reset()
+    sizes = [f"--{k.replace('_', '-')}={v}" for k, v in asdict(args.size).items()]
+    build = ["-m", "bench.dataset", *sizes, f"--manifest={manifest_path}"]
+    django_command(["manage.py", "migrate", "--noinput", "-v0"], env)
+    say("building the dataset (or reusing one of the same size)")
+    try:
+        django_command(build, env)
+    except subprocess.CalledProcessError as error:
+        if error.returncode != dataset.OTHER_SIZE:
+            raise
+        reset()
+        django_command(["manage.py", "migrate", "--noinput", "-v0"], env)
+        django_command(build, env)
+    return json.loads(manifest_path.read_text())
+
+
+# The measurements ---------------------------------------------------------
+
+
+def measure(args, port: int, manifest: dict, work: Path) -> tuple[dict, dict]:
+    base_url = f"http://127.0.0.1:{port}"
+    results: dict = {}
+
+    def load(endpoint, connections, headers=None, pause_ms=0):
+        paths_file = work / f"{endpoint.key}.paths"
+        if not paths_file.exists():
+            paths_file.write_text("\n".join(endpoint.paths(manifest)) + "\n")
+        settle(port)
+        return wrk.run(
+            base_url=base_url,
+            paths_file=paths_file,
+            connections=connections,
+            threads=args.threads,
+            seconds=args.duration,
+            headers=headers,
+            think_ms=pause_ms,
+        )
+
+    # Every worker loads its templates before the first measurement, on pages that
+    # are not measured cold: the warm article, the second tag, the home page's page 2.
+    say("warming the workers up")
+    warm_up = work / "warm-up.paths"
+    warm_up.write_text(
+        "\n".join(["/healthz", *WARM_ARTICLE.paths(manifest), *warm_up_paths(manifest)]) + "\n"
+    )
+    wrk.run(base_url=base_url, paths_file=warm_up, connections=args.connections,
+            threads=args.threads, seconds=max(3, args.duration / 2))  # fmt: skip
+    for endpoint in ENDPOINTS:
+        paths = endpoint.paths(manifest)
+        first = paths[0]
+        status, headers = get(port, first)
+        entry = {
+            "name": endpoint.name,
+            "path": first,
+            "paths": len(paths),
+            "target": endpoint.target,
+        }
+        results[endpoint.key] = entry
+        if status == 404:
+            entry["available"] = False
+            entry["note"] = f"not available: {first} answers 404"
+            say(f"{endpoint.name}: not available ({first} answers 404)")
+            continue
+        request_headers = None
+        if endpoint.conditional:
+            request_headers = validators(headers)
+            if not request_headers:
+                entry["available"] = False
+                entry["note"] = "not available: the page sends neither ETag nor Last-Modified"
+                say(f"{endpoint.name}: not available (no ETag or Last-Modified)")
+                continue
+            status, _ = get(port, first, headers=request_headers)
+            sent = " and ".join(VALIDATOR_HEADERS[name] for name in request_headers)
+            entry["note"] = f"the page sends {sent}; a revalidation answers {status}"
+        entry["available"] = True
+        entry["preflight_status"] = status
+        say(f"{endpoint.name}: {args.duration:g} s at {args.connections} connections")
+        entry.update(asdict(load(endpoint, args.connections, request_headers)))
+        if endpoint.cold and len(paths) < entry["requests"]:
+            entry["note"] = (
+                f"{entry['requests']} requests over {len(paths)} pages: the cycle wrapped, so "
+                "later requests may have met a cache (more --articles or less --duration)"
+            )
+
+    latency = {"target": LATENCY_TARGET}
+    if results[WARM_ARTICLE.key].get("available"):
+        sweep = []
+        for connections in SWEEP_CONNECTIONS:
+            say(f"latency sweep, warm article: {args.duration:g} s at {connections} connections")
+            step = {"connections": connections, **asdict(load(WARM_ARTICLE, connections))}
+            sweep.append(step)
+            if past_peak(sweep):
+                break
+        latency.update(latency_point(sweep, paced_runs(sweep, load)))
+    else:
+        latency["note"] = "not available: the article page answers 404"
+    return results, latency
+
+
+def paced_runs(sweep: list[dict], load) -> list[dict]:
+    """Warm-article runs paced toward 70% of the sweep's peak: a guess, then one correction."""
+    peak = max(sweep, key=lambda step: step["requests_per_second"])
+    single = min(sweep, key=lambda step: step["connections"])
+    goal = 0.7 * peak["requests_per_second"]
+    connections = max(2, peak["connections"])
+    pause = pause_ms(connections=connections, goal=goal, cycle_ms=single["p50_ms"])
+    runs = []
+    for _ in range(2):
+        say(f"paced warm article: {connections} connections pausing {pause} ms, aiming at "
+            f"{goal:.1f} req/s")  # fmt: skip
+        run = {"connections": connections, "pause_ms": pause}
+        run.update(asdict(load(WARM_ARTICLE, connections, pause_ms=pause)))
+        runs.append(run)
+        rate = run["requests_per_second"]
+        if not rate or abs(rate - goal) <= 0.1 * goal:
+            break
+        # The cycle each connection took, pause included, tells how far off the guess was.
+        pause = max(0, round(pause + 1000 * connections / goal - 1000 * connections / rate))
+    return runs
+
+
+def past_peak(sweep: list[dict], patience: int = 2) -> bool:
+    """More connections stopped paying: the last `patience` steps are each no more than 5%
+    above the best before them (two, so that one noisy step does not end the sweep)."""
+    if len(sweep) <= patience:
+        return False
+    best_before = max(step["requests_per_second"] for step in sweep[:-patience])
+    return all(step["requests_per_second"] <= 1.05 * best_before for step in sweep[-patience:])
+
+
+def warm_up_paths(manifest: dict) -> list[str]:
+    tags = manifest["tags"][1:2] or manifest["tags"][:1]
+    return ["/?page=2", *(f"/tags/{tag}/" for tag in tags)]
+
+
+VALIDATOR_HEADERS = {"If-None-Match": "ETag", "If-Modified-Since": "Last-Modified"}
+
+
+def validators(headers: dict) -> dict:
+    """The conditional-request headers that revalidate a response carrying these validators."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+    return {
+        condition: lowered[validator.lower()]
+        for condition, validator in VALIDATOR_HEADERS.items()
+        if validator.lower() in lowered
+    }
+
+
+def machine(args, env: dict) -> dict:
+    if args.database == "postgres":
+        database = f"PostgreSQL {postgres_version(env['DATABASE_URL'])}"
+    else:
+        import sqlite3
+
+        database = f"SQLite {sqlite3.sqlite_version}"
+    wrk_version = subprocess.run(  # noqa: S603
+        [shutil.which("wrk") or "wrk", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    return {
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "database": database,
+        "wrk": " ".join(wrk_version[:2]) or "wrk",
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: `make bench` installs it (apt-get install wrk)")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    media_root = RESULTS / f"media-{args.database}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "MEDIA_ROOT": str(media_root),
+    }
+    report: dict = {"started_at": stamp}
+    with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as tmp:
+        work = Path(tmp)
+        manifest = prepare_database(args, env, media_root, work / "manifest.json")
+        report["dataset"] = {
+            "size": asdict(args.size),
+            "counts": manifest["counts"],
+            "reused": manifest["reused"],
+            "build_seconds": manifest["build_seconds"],
+        }
+        report["machine"] = machine(args, env)
+        say("collecting static files")
+        django_command(["manage.py", "collectstatic", "--noinput", "-v0"], env)
+
+        port = free_port()
+        command, how = gunicorn_command(port)
+        log_file = RESULTS / f"{stamp}-gunicorn.log"
+        say(f"starting gunicorn on 127.0.0.1:{port} ({how})")
+        with log_file.open("w") as log:
+            server = subprocess.Popen(  # noqa: S603
+                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+        try:
+            wait_ready(server, port, log_file)
+            workers = worker_pids(server.pid)
+            report["server"] = {"gunicorn": how, "workers": len(workers)}
+            report["run"] = {
+                "seconds_per_endpoint": args.duration,
+                "connections": args.connections,
+                "wrk_threads": args.threads,
+            }
+            report["endpoints"], report["latency"] = measure(args, port, manifest, work)
+            memory = [m for m in map(peak_memory_mib, worker_pids(server.pid)) if m]
+            report["memory"] = {
+                "workers": len(memory),
+                "max_mib": round(max(memory), 1) if memory else None,
+                "mean_mib": round(sum(memory) / len(memory), 1) if memory else None,
+            }
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+    report["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+
+    table = markdown(report)
+    (RESULTS / f"{stamp}.md").write_text(table)
+    (RESULTS / f"{stamp}.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(table)
+    say(f"written to bench/results/{stamp}.md and .json")
+    if invalid(report):
+        say("ERRORS: some pages failed; the figures above are not valid")
+        return 3
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,300 @@
+"""The benchmark's dataset builder and its report, without wrk or gunicorn."""
+
+import pytest
+from django.utils.html import escape
+from taggit.models import TaggedItem
+
+from articles.markdown import render_markdown
+from articles.models import Article, Comment, Image, Section
+from bench import dataset, run, server, table, wrk
+from bench.endpoints import ENDPOINTS
+from bias.models import Rating
+from tests.images import image_bytes
+
+TINY = dataset.Size(
+    articles=3, sections=6, tags_per_article=8, tag_pool=20, approved_comments=5, pending_comments=2
+)
+
+# What wrk 4.1.0 printed for a 2-second run with bench/report.lua.
+WRK_SAMPLE = """\
+Running 2s test @ http://127.0.0.1:40111/healthz
+  1 threads and 4 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     4.10ms    2.91ms  31.20ms   86.12%
+    Req/Sec     1.02k   170.33     1.29k    70.00%
+  2035 requests in 2.00s, 506.63KB read
+  Non-2xx or 3xx responses: 3
+Requests/sec:   1016.87
+Transfer/sec:    253.16KB
+BENCH_JSON {"requests": 2035, "duration_us": 2001239, "bytes": 518789, \
+"requests_per_second": 1016.87, "latency_us": {"p50": 3412, "p90": 6733, "p99": 15021, \
+"max": 31204, "mean": 4102.3}, "errors": {"connect": 0, "read": 1, "write": 0, \
+"status": 3, "timeout": 2}}
+"""
+
+
+@pytest.fixture
+def tiny_dataset(db):
+    return dataset.build(TINY, lead_picture=image_bytes(width=700, height=400))
+
+
+def test_builder_writes_the_requested_size(tiny_dataset):
+    assert tiny_dataset["articles"] == Article.objects.published().count() == 3
+    for article in Article.objects.all():
+        assert article.sections.count() == 6
+        assert article.tags.count() == 8
+        assert article.comments.approved().count() == 5
+        assert article.comments.filter(status=Comment.Status.PENDING).count() == 2
+        assert Rating.objects.current_for(article) is not None
+    assert tiny_dataset["approved_comments"] == 15
+    assert tiny_dataset["pending_comments"] == 6
+    assert tiny_dataset["tagged_items"] == TaggedItem.objects.count() == 24
+    assert tiny_dataset["ratings"] == 3
+
+
+def test_builder_renders_section_bodies_as_save_would(tiny_dataset):
+    for section in Section.objects.all():
+        assert section.body_html
+        assert section.body_html == render_markdown(section.body)
+        assert section.heading == Section.Kind(section.kind).label
+
+
+def test_builder_shares_one_lead_image_with_its_renditions(tiny_dataset):
+    image = Image.objects.get()
+    assert image.renditions.count() == tiny_dataset["renditions"] > 0
+    assert set(Article.objects.values_list("lead_image", flat=True)) == {image.pk}
+
+
+def test_built_article_page_shows_approved_comments_only(tiny_dataset, client):
+    article = Article.objects.first()
+    approved = article.comments.approved().first()
+    approved_bodies = set(article.comments.approved().values_list("body", flat=True))
+    # Bodies come from a pool, so take a pending one no approved comment shares.
+    pending = next(
+        comment
+        for comment in article.comments.filter(status=Comment.Status.PENDING)
+        if comment.body not in approved_bodies
+    )
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert escape(approved.body) in page
+    assert escape(pending.body) not in page
+    assert Rating.objects.current_for(article).label in page
+
+
+def test_manifest_lists_public_slugs_and_busiest_tag_first(tiny_dataset):
+    manifest = dataset.manifest()
+    assert sorted(manifest["slugs"]) == sorted(Article.objects.values_list("slug", flat=True))
+    uses = {slug: TaggedItem.objects.filter(tag__slug=slug).count() for slug in manifest["tags"]}
+    assert uses[manifest["tags"][0]] == max(uses.values())
+    assert manifest["search_words"]
+
+
+def test_every_endpoint_has_paths_from_a_manifest():
+    manifest = {"slugs": ["a", "b", "c"], "tags": ["t"], "search_words": ["w", "v"]}
+    paths = {endpoint.key: endpoint.paths(manifest) for endpoint in ENDPOINTS}
+    assert paths["article_warm"] == ["/articles/a/"]
+    assert sorted(paths["article_cold"]) == ["/articles/b/", "/articles/c/"]
+    assert paths["search"] == ["/search/?q=w", "/search/?q=v"]
+
+
+def test_wrk_output_parser_reads_the_result_line():
+    result = wrk.parse(WRK_SAMPLE)
+    assert result.requests == 2035
+    assert result.requests_per_second == pytest.approx(1016.87)
+    assert result.p50_ms == pytest.approx(3.412)
+    assert result.p99_ms == pytest.approx(15.021)
+    assert result.bad_status == 3
+    assert result.socket_errors == 3
+    assert result.errors == 6
+
+
+def test_wrk_output_parser_refuses_output_without_a_result_line():
+    with pytest.raises(wrk.WrkOutputError):
+        wrk.parse(WRK_SAMPLE.split("BENCH_JSON")[0])
+    with pytest.raises(wrk.WrkOutputError):
+        wrk.parse('BENCH_JSON {"requests": 1}')
+
+
+def test_latency_point_is_the_sweep_step_nearest_70_percent_of_peak():
+    sweep = [
+        {"connections": 1, "requests_per_second": 40.0, "p50_ms": 20.0, "p99_ms": 30.0},
+        {"connections": 2, "requests_per_second": 72.0, "p50_ms": 25.0, "p99_ms": 50.0},
+        {"connections": 4, "requests_per_second": 95.0, "p50_ms": 40.0, "p99_ms": 90.0},
+        {"connections": 8, "requests_per_second": 100.0, "p50_ms": 80.0, "p99_ms": 200.0},
+        # Past the peak, overloaded: nearer 70% of peak, yet not "at 70% of peak".
+        {"connections": 16, "requests_per_second": 70.0, "p50_ms": 200.0, "p99_ms": 900.0},
+    ]
+    point = table.latency_point(sweep)
+    assert point["peak_requests_per_second"] == 100.0
+    assert point["at_70_percent_connections"] == 2
+    assert point["ratio"] == 2.5  # 50 ms p99 over 20 ms p50
+    assert "wrk2" in point["method"]
+
+
+def test_latency_point_prefers_a_paced_run_nearer_70_percent():
+    sweep = [
+        {"connections": 1, "requests_per_second": 50.0, "p50_ms": 20.0, "p99_ms": 30.0},
+        {"connections": 2, "requests_per_second": 95.0, "p50_ms": 21.0, "p99_ms": 60.0},
+        {"connections": 4, "requests_per_second": 100.0, "p50_ms": 40.0, "p99_ms": 90.0},
+    ]
+    paced = [
+        {"connections": 4, "pause_ms": 37, "requests_per_second": 69.0, "p50_ms": 22.0,
+         "p99_ms": 44.0},
+    ]  # fmt: skip
+    point = table.latency_point(sweep, paced)
+    assert point["at_70_percent_pause_ms"] == 37
+    assert point["ratio"] == 2.2  # 44 ms p99 over 20 ms p50
+
+
+def test_pause_brings_the_connections_to_the_goal_rate():
+    # 4 connections at 70 req/s: one request every 57 ms each, of which 20 ms is the request.
+    assert table.pause_ms(connections=4, goal=70.0, cycle_ms=20.0) == 37
+    assert table.pause_ms(connections=1, goal=1000.0, cycle_ms=20.0) == 0
+
+
+def test_validators_turn_into_conditional_request_headers():
+    assert run.validators({"ETag": '"abc"', "Content-Type": "text/html"}) == {
+        "If-None-Match": '"abc"'
+    }
+    assert run.validators({"Last-Modified": "Sat, 28 Nov 2026 03:00:00 GMT"}) == {
+        "If-Modified-Since": "Sat, 28 Nov 2026 03:00:00 GMT"
+    }
+    assert run.validators({"Content-Type": "text/html"}) == {}
+
+
+def test_gunicorn_uses_the_project_config_when_there_is_one(monkeypatch, tmp_path):
+    monkeypatch.setattr(server, "GUNICORN_CONFIG", tmp_path / "missing.py")
+    command, how = server.gunicorn_command(8123)
+    assert "--bind" in command and "127.0.0.1:8123" in command
+    assert "-c" not in command
+    assert any(arg.startswith("--workers=") for arg in command)
+
+    config = tmp_path / "gunicorn.py"
+    config.write_text("workers = 3\n")
+    monkeypatch.setattr(server, "GUNICORN_CONFIG", config)
+    monkeypatch.setattr(server, "ROOT", tmp_path)
+    command, how = server.gunicorn_command(8123)
+    assert command[command.index("-c") + 1] == str(config)
+    assert not any(arg.startswith("--workers=") for arg in command)
+
+
+def _report(endpoints):
+    return {
+        "started_at": "20261128T030000Z",
+        "machine": {
+            "cores": 2,
+            "python": "3.11",
+            "database": "PostgreSQL 15",
+            "wrk": "wrk 4.1.0",
+            "load_average_at_start": [1.0],
+            "load_average_at_end": [1.0],
+        },
+        "dataset": {
+            "size": {},
+            "counts": dict.fromkeys(
+                ["articles", "sections", "tags", "tagged_items", "approved_comments",
+                 "pending_comments", "ratings", "renditions"], 1),
+            "reused": False,
+            "build_seconds": 1.0,
+        },
+        "server": {"gunicorn": "--workers=5", "workers": 5},
+        "run": {"seconds_per_endpoint": 3, "connections": 8, "wrk_threads": 1},
+        "endpoints": endpoints,
+        "latency": {"note": "not available: the article page answers 404", "target": 4.0},
+        "memory": {"workers": 5, "max_mib": 60.0, "mean_mib": 55.0},
+    }  # fmt: skip
+
+
+def _measured(name, rps, target=None, bad_status=0):
+    return {
+        "name": name,
+        "path": "/x",
+        "target": target,
+        "available": True,
+        "requests": int(rps * 3),
+        "requests_per_second": rps,
+        "p50_ms": 1.0,
+        "p99_ms": 2.0,
+        "bad_status": bad_status,
+        "socket_errors": 0,
+    }
+
+
+def test_report_gives_ratios_to_the_baseline_and_marks_missing_pages():
+    endpoints = {
+        "healthz": _measured("/healthz (baseline)", 1000.0),
+        "home": _measured("home", 300.0, target=0.25),
+        "article_warm": _measured("article, warm", 500.0, target=0.6),
+        "search": {"name": "search", "path": "/search/?q=w", "target": 0.1, "available": False,
+                   "note": "not available: /search/?q=w answers 404"},
+    }  # fmt: skip
+    text = table.markdown(_report(endpoints))
+    assert endpoints["home"]["ratio"] == 0.3
+    assert endpoints["home"]["met"] is True
+    assert endpoints["article_warm"]["met"] is False
+    assert "| home | `/x` | 300.0 | 1.0 | 2.0 | 0.300 | >= 0.25 met |" in text
+    assert ">= 0.6 **missed**" in text
+    assert "not available: /search/?q=w answers 404" in text
+    assert "ERRORS" not in text
+
+
+def test_report_says_loudly_when_a_page_answered_errors():
+    endpoints = {
+        "healthz": _measured("/healthz (baseline)", 1000.0),
+        "home": _measured("home", 300.0, target=0.25, bad_status=12),
+    }
+    text = table.markdown(_report(endpoints))
+    assert "**ERRORS: this run is not valid.** home: 12 answers outside 2xx/3xx" in text
+
+
+def test_report_calls_a_page_that_served_nothing_invalid():
+    endpoints = {
+        "healthz": _measured("/healthz (baseline)", 1000.0),
+        "home": _measured("home", 0.0, target=0.25),
+    }
+    text = table.markdown(_report(endpoints))
+    assert "home: no request completed" in text
+
+
+def test_report_counts_errors_in_the_latency_sweep():
+    endpoints = {"healthz": _measured("/healthz (baseline)", 1000.0)}
+    report = _report(endpoints)
+    step = {**_measured("article", 10.0), "connections": 32, "socket_errors": 4}
+    report["latency"] = {**table.latency_point([step]), "target": 4.0}
+    text = table.markdown(report)
+    assert "warm article at 32 connections: 0 answers outside 2xx/3xx, 4 socket" in text
+
+
+def test_sweep_stops_once_more_connections_add_no_throughput():
+    def steps(*rates):
+        return [{"requests_per_second": rate} for rate in rates]
+
+    assert not run.past_peak(steps(40.0))
+    assert not run.past_peak(steps(40.0, 72.0))
+    assert not run.past_peak(steps(40.0, 72.0, 74.0))  # one flat step may be noise
+    assert not run.past_peak(steps(40.0, 72.0, 74.0, 90.0))
+    assert run.past_peak(steps(40.0, 72.0, 74.0, 60.0))
+    assert run.past_peak(steps(40.0, 39.0, 30.0))
+
+
+def test_latency_point_is_not_measurable_when_the_peak_is_at_one_connection():
+    sweep = [
+        {**_measured("article", 6.0), "connections": 1, "p50_ms": 150.0, "p99_ms": 250.0},
+        {**_measured("article", 4.0), "connections": 2, "p50_ms": 470.0, "p99_ms": 570.0},
+    ]
+    report = _report({"healthz": _measured("/healthz (baseline)", 1000.0)})
+    report["latency"] = {**table.latency_point(sweep), "target": 4.0}
+    assert report["latency"]["ratio"] is None
+    assert "not measurable, no sweep step or paced run came near 70% of the peak (6.0 req/s" in (
+        table.markdown(report)
+    )
+
+
+def test_latency_point_is_not_measurable_when_no_step_is_near_70_percent():
+    sweep = [
+        {"connections": 1, "requests_per_second": 10.8, "p50_ms": 95.0, "p99_ms": 143.0},
+        {"connections": 2, "requests_per_second": 10.9, "p50_ms": 180.0, "p99_ms": 260.0},
+    ]
+    assert table.latency_point(sweep)["ratio"] is None
