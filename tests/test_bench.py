@@ -7,7 +7,7 @@ from taggit.models import TaggedItem
 from articles.markdown import render_markdown
 from articles.models import Article, Comment, Image, Section
 from bench import dataset, run, server, table, wrk
-from bench.endpoints import ENDPOINTS
+from bench.endpoints import ENDPOINTS, UNCACHED_VARIANTS
 from bias.models import Rating
 from tests.images import image_bytes
 
@@ -96,7 +96,14 @@ def test_every_endpoint_has_paths_from_a_manifest():
     paths = {endpoint.key: endpoint.paths(manifest) for endpoint in ENDPOINTS}
     assert paths["article_warm"] == ["/articles/a/"]
     assert sorted(paths["article_cold"]) == ["/articles/b/", "/articles/c/"]
-    assert paths["search"] == ["/search/?q=w", "/search/?q=v"]
+    assert paths["search"][:3] == [
+        "/search/?q=w&uncached=0", "/search/?q=v&uncached=1", "/search/?q=w&uncached=2",
+    ]  # fmt: skip
+    # Uncached rows never ask for the same page twice, so no page cache can answer them.
+    for key in ("home", "tag", "search", "feed"):
+        assert len(set(paths[key])) == len(paths[key]) == UNCACHED_VARIANTS, key
+    assert paths["tag"][0] == "/tags/t/?uncached=0"
+    assert paths["home_cached"] == ["/"]
 
 
 def test_wrk_output_parser_reads_the_result_line():
