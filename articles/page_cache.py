@@ -21,7 +21,9 @@ conditional GETs with 304.
 import hashlib
 import logging
 import re
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import wraps
 
@@ -137,6 +139,56 @@ def readable(request) -> bool:
     )
 
 
+class RecentPages:
+    """The pages this process served last, kept in its own memory.
+
+    A page's key names its generation, so an entry never goes stale: a change
+    makes a new key. Only the generation itself must come from the shared
+    cache, which leaves one round trip to it for a page served from here.
+    """
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.pages: OrderedDict[str, tuple[dict, bytes]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[dict | None, bytes | None]:
+        with self.lock:
+            page = self.pages.get(key)
+            if page is None:
+                return None, None
+            if page[0]["expires"] <= time.time():  # a scheduled change is due
+                del self.pages[key]
+                self.size -= len(page[1])
+                return None, None
+            self.pages.move_to_end(key)
+            return page
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
+            self.size = 0
+
+    def put(self, key: str, head: dict, body: bytes) -> None:
+        with self.lock:
+            if key in self.pages or len(body) > self.max_bytes:
+                return
+            self.pages[key] = (head, body)
+            self.size += len(body)
+            while self.size > self.max_bytes:
+                _, (_, dropped) = self.pages.popitem(last=False)
+                self.size -= len(dropped)
+
+
+_recent = RecentPages(max_bytes=16 * 1024 * 1024)
+
+
+def forget_recent() -> None:
+    """Empty this process's own copies (tests start each from nothing)."""
+    _recent.clear()
+
+
 def cache_page_for_readers(view):
     """Serve a public view's pages from the cache for anonymous readers."""
 
@@ -146,9 +198,24 @@ def cache_page_for_readers(view):
             return view(request, *args, **kwargs)
         current = generation()
         key = _key(request, current)
-        entry = cache.get(key)
         validators = _take_validators(request)
-        if entry is None:
+        head, body = _recent.get(key)
+        if head is not None and _not_modified(validators, head["etag"], current):
+            return _not_modified_response(head, current)
+        if head is None:
+            # A page is kept in two entries, its head (validators, headers) and its
+            # body, so that a revalidation reads only the small one.
+            if any(validators.values()):
+                head = cache.get(f"{key}:head")
+                if head is not None and _not_modified(validators, head["etag"], current):
+                    return _not_modified_response(head, current)
+                body = cache.get(key) if head is not None else None
+            else:
+                found = cache.get_many([f"{key}:head", key])
+                head, body = found.get(f"{key}:head"), found.get(key)
+            if head is not None and body is not None:
+                _recent.put(key, head, body)
+        if head is None or body is None:
             # The view renders the whole page for the cache; this wrapper alone
             # answers conditional requests, with the cached page's validators.
             response = view(request, *args, **kwargs)
@@ -156,14 +223,18 @@ def cache_page_for_readers(view):
                 response = response.render()
             if response.status_code != 200 or response.cookies or response.streaming:
                 return response
-            entry = _entry(response)
+            head, body = _entry(response)
             timeout = settings.NEWSROOM_PAGE_CACHE_SECONDS
             upcoming = next_change()
             if upcoming is not None:
                 timeout = max(1, min(timeout, int(upcoming - time.time())))
-            cache.set(key, entry, timeout=timeout)
+            head["expires"] = time.time() + timeout
+            cache.set_many({f"{key}:head": head, key: body}, timeout=timeout)
+            _recent.put(key, head, body)
             cache.set(SERVED_KEY, current.at, timeout=None)
-        return _respond(request, entry, current, validators)
+            if _not_modified(validators, head["etag"], current):
+                return _not_modified_response(head, current)
+        return _page_response(request, head, body, current)
 
     return wrapper
 
@@ -173,13 +244,13 @@ def _key(request, current: Generation) -> str:
     return f"page:{current.at}:{hashlib.sha256(where.encode()).hexdigest()}"
 
 
-def _entry(response) -> dict:
-    content = CSRF_INPUT.sub(rb"\1" + CSRF_HOLE + rb"\2", response.content)
-    return {
-        "content": content,
-        "etag": quote_etag(hashlib.sha256(content).hexdigest()[:32]),
+def _entry(response) -> tuple[dict, bytes]:
+    body = CSRF_INPUT.sub(rb"\1" + CSRF_HOLE + rb"\2", response.content)
+    head = {
+        "etag": quote_etag(hashlib.sha256(body).hexdigest()[:32]),
         "headers": {name: response[name] for name in KEPT_HEADERS if response.has_header(name)},
     }
+    return head, body
 
 
 def _take_validators(request) -> dict:
@@ -187,32 +258,35 @@ def _take_validators(request) -> dict:
     return {name: request.META.pop(name, None) for name in CONDITIONAL_HEADERS}
 
 
-def _respond(request, entry: dict, current: Generation, validators: dict):
-    etag = entry["etag"]
-    last_modified = current.at // 10**9
-    trust_date = not current.shares_its_second
-    if _not_modified(validators, etag, last_modified, trust_date=trust_date):
-        response = HttpResponseNotModified()
-    else:
-        content = entry["content"]
-        if CSRF_HOLE in content:
-            content = content.replace(CSRF_HOLE, get_token(request).encode())
-        response = HttpResponse(content)
-        for name, value in entry["headers"].items():
-            response[name] = value
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified)
+def _page_response(request, head: dict, body: bytes, current: Generation):
+    if CSRF_HOLE in body:
+        body = body.replace(CSRF_HOLE, get_token(request).encode())
+    response = HttpResponse(body)
+    for name, value in head["headers"].items():
+        response[name] = value
+    return _with_validators(response, head, current)
+
+
+def _not_modified_response(head: dict, current: Generation):
+    return _with_validators(HttpResponseNotModified(), head, current)
+
+
+def _with_validators(response, head: dict, current: Generation):
+    response["ETag"] = head["etag"]
+    response["Last-Modified"] = http_date(current.at // 10**9)
     response["Cache-Control"] = "no-cache"  # keep, but ask every time: invalidation is exact
     patch_vary_headers(response, ["Cookie"])
     return response
 
 
-def _not_modified(validators: dict, etag: str, last_modified: int, *, trust_date: bool) -> bool:
+def _not_modified(validators: dict, etag: str, current: Generation) -> bool:
     if_none_match = validators["HTTP_IF_NONE_MATCH"]
     if if_none_match:  # it decides alone when present (RFC 9110, 13.2.2)
         return etag in parse_etags(if_none_match) or if_none_match.strip() == "*"
     since = parse_http_date_safe(validators["HTTP_IF_MODIFIED_SINCE"] or "")
-    return trust_date and since is not None and last_modified <= since
+    if since is None or current.shares_its_second:
+        return False
+    return current.at // 10**9 <= since
 
 
 def _changed(sender, **kwargs):

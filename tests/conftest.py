@@ -50,6 +50,10 @@ def fresh_cache():
     """Rate-limit counters and duplicate fingerprints live in the cache; no test inherits any."""
     from django.core.cache import cache
 
+    from articles.page_cache import forget_recent
+
     cache.clear()
+    forget_recent()
     yield
     cache.clear()
+    forget_recent()
