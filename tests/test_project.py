@@ -105,3 +105,17 @@ def test_comments_close_after_days_comes_from_the_environment(value, expected):
     env = {"NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS": value} if value else {}
     result = run_python(code, env)
     assert result.stdout.strip() == expected, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "0"),  # a local memory cache is each process's own: no page caching
+        ({"REDIS_URL": "redis://127.0.0.1:6379/9"}, "600"),
+        ({"NEWSROOM_PAGE_CACHE_SECONDS": "30"}, "30"),
+    ],
+)
+def test_pages_are_cached_only_in_a_shared_cache_unless_set(env, expected):
+    code = "from django.conf import settings; print(settings.NEWSROOM_PAGE_CACHE_SECONDS)"
+    result = run_python(code, env)
+    assert result.stdout.strip() == expected, result.stderr

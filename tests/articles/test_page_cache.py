@@ -24,6 +24,13 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    # One test process shares its local cache, as every server process shares Redis.
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+
+
 S = Article.Status
 
 
