@@ -3,7 +3,7 @@
 Each endpoint turns the dataset's manifest (slugs, busiest tags, search words)
 into the request paths wrk cycles over. One path means the same page every
 time; many mean a different page on each request, which a page cache cannot
-have seen. A page that answers 404 when the run starts is reported as "not
+have seen. A page that does not answer 200 when the run starts is reported as "not
 available", so pages still to come need no change here.
 """
 
