@@ -14,6 +14,7 @@ from articles.forms import ArticleAdminForm, DelegationMemberForm, DelegationMem
 from articles.models import Article, Delegation, DelegationMember, Image, Section
 from bias import selectors as bias_selectors
 from bias.selectors import RATEABLE
+from newsroom.admin import ValidInitialMixin
 
 
 class DelegationMemberInline(nested_admin.NestedTabularInline):
@@ -68,7 +69,7 @@ class RatingStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(nested_admin.NestedModelAdmin):
+class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
     form = ArticleAdminForm
     list_display = ("title", "publication", "bias_rating", "author", "published_at", "updated_at")
     list_filter = (

@@ -9,10 +9,11 @@ from articles.models import Article
 from bias import selectors, services
 from bias.forms import AssessmentForm, RatingPublishForm
 from bias.models import Assessment, Rating
+from newsroom.admin import ValidInitialMixin
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(ValidInitialMixin, admin.ModelAdmin):
     """Analysts' assessments, blind: see selectors.assessments_visible_to."""
 
     form = AssessmentForm

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.urls import reverse
 
 
@@ -16,6 +17,29 @@ class ChooserAutocompleteJsonView(AutocompleteJsonView):
         if thumbnail_url:
             result["thumbnail"] = thumbnail_url
         return result
+
+
+class ValidInitialMixin:
+    """Prefill from the query string (?article=12) only with values the field accepts.
+
+    Django's autocomplete widget looks its initial value up by primary key, so
+    `?lead_image=abc` would otherwise end in a 500 instead of an empty field.
+    """
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        for name in list(initial):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not field.is_relation or field.many_to_many:
+                continue
+            try:
+                field.target_field.to_python(initial[name])
+            except ValidationError:
+                del initial[name]
+        return initial
 
 
 def editorial_desk(user) -> list[dict]:

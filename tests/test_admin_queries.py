@@ -56,3 +56,26 @@ def test_change_list_queries_do_not_grow_with_rows(client, role, url):
     many, rows_many = queries_for(client, url)
     assert rows_many > rows_few > 0
     assert many == few, f"{url}: {few} queries for {rows_few} rows, {many} for {rows_many}"
+
+
+@pytest.mark.parametrize(
+    ("role", "url", "field"),
+    [
+        ("Bias analysts", "/admin/bias/assessment/add/?article={value}", "article"),
+        ("Editors", "/admin/articles/article/add/?lead_image={value}", "lead_image"),
+    ],
+)
+@pytest.mark.parametrize("value", ["abc", "1e30", "-", "%00"])
+def test_a_prefill_the_field_cannot_take_is_left_out_not_a_500(client, role, url, field, value):
+    client.force_login(staff_member(role, "someone"))
+    response = client.get(url.format(value=value))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.initial.get(field) is None
+
+
+def test_a_valid_prefill_is_kept(client):
+    article = ArticleFactory(status=Article.Status.IN_REVIEW, published_at=None)
+    client.force_login(staff_member("Bias analysts", "someone"))
+    response = client.get(f"/admin/bias/assessment/add/?article={article.pk}")
+    assert response.context["adminform"].form.initial["article"] == str(article.pk)
+    assert article.title in response.content.decode()

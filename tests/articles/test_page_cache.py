@@ -251,7 +251,7 @@ def test_hosts_get_their_own_copies(client, story, settings):
     assert client.get(story.get_absolute_url(), HTTP_HOST="evil.example.com").status_code == 400
 
 
-def test_caching_can_be_turned_off(client, story, settings, django_assert_num_queries):
+def test_caching_can_be_turned_off(client, story, settings):
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
     client.get("/")
     response = client.get("/")
