@@ -4,12 +4,11 @@ import hashlib
 import json
 import os
 import subprocess
-import uuid
 from pathlib import Path
 
-import dj_database_url
 import pytest
 
+from tests.postgres import fresh_database
 from tests.test_project import ROOT
 
 SNAPSHOT = """
@@ -71,24 +70,8 @@ def database_url(request, tmp_path):
     server = postgres_url()
     if server is None:
         pytest.skip("PostgreSQL round trip runs under make test-postgres")
-    import psycopg
-
-    config = dj_database_url.parse(server)
-    name = f"newsroom_backup_{uuid.uuid4().hex[:8]}"
-    admin = psycopg.connect(
-        host=config["HOST"] or None,
-        port=config["PORT"] or None,
-        user=config["USER"] or None,
-        password=config["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    )
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield server.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with fresh_database(server, prefix="newsroom_backup") as url:
+        yield url
 
 
 def test_backup_and_restore_bring_back_the_database_and_media(database_url, tmp_path):

@@ -10,15 +10,14 @@ import subprocess
 import tempfile
 import time
 import urllib.parse
-import uuid
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-import dj_database_url
 import psycopg
 import pytest
 
+from tests import postgres
 from tests.test_project import ROOT
 
 PYTHON = str(ROOT / ".venv/bin/python")
@@ -73,21 +72,9 @@ def postgres_server_url() -> str:
     return url
 
 
-@contextlib.contextmanager
 def fresh_database(server_url: str):
     """A new, empty database on the PostgreSQL server; dropped afterwards."""
-    config = dj_database_url.parse(server_url)
-    name = f"newsroom_load_{uuid.uuid4().hex[:8]}"
-    admin = psycopg.connect(
-        host=config["HOST"] or None, port=config["PORT"] or None, user=config["USER"] or None,
-        password=config["PASSWORD"] or None, dbname="postgres", autocommit=True,
-    )  # fmt: skip
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield server_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    return postgres.fresh_database(server_url, prefix="newsroom_load")
 
 
 @dataclass
