@@ -1,6 +1,7 @@
 from django import forms
 
 from articles.models import Article, Comment, CommentReport
+from articles.text import validate_visible
 
 BODY_MAX_LENGTH = Comment._meta.get_field("body").max_length
 
@@ -16,7 +17,7 @@ class PlainTextField(forms.CharField):
 class CommentForm(forms.Form):
     """A reader's comment. Plain text only: it is escaped wherever it is shown."""
 
-    author_name = forms.CharField(label="Name", max_length=80)
+    author_name = forms.CharField(label="Name", max_length=80, validators=[validate_visible])
     author_email = forms.EmailField(
         label="Email",
         max_length=254,
@@ -25,6 +26,7 @@ class CommentForm(forms.Form):
     body = PlainTextField(
         label="Comment",
         max_length=BODY_MAX_LENGTH,
+        validators=[validate_visible],
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=f"Plain text, up to {BODY_MAX_LENGTH:,} characters.",
     )

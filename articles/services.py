@@ -23,6 +23,7 @@ from articles.models import (
 )
 from articles.renditions import build_renditions, clean_original
 from articles.revisions import snapshot
+from articles.text import visible_or_blank
 from bias import services as bias_services
 from bias.models import Rating
 
@@ -94,14 +95,14 @@ def article_save(*, article: Article, user, expected_version: int | None) -> Art
 def article_publish_gate(article: Article) -> list[str]:
     """What an article still lacks before it may be published (empty when nothing)."""
     missing = []
-    if not article.title.strip():
+    if not visible_or_blank(article.title):
         missing.append("a title")
-    if not article.summary.strip():
+    if not visible_or_blank(article.summary):
         missing.append("a summary")
     if not article.sections.exists():
         missing.append("at least one section")
     if article.lead_image_id is not None:
-        if not article.lead_image.credit.strip():
+        if not visible_or_blank(article.lead_image.credit):
             missing.append("a credit for the lead image")
         if not article.lead_image.license:
             missing.append("a licence for the lead image")
@@ -140,7 +141,7 @@ def article_transition(
         raise WorkflowError(
             f"You do not have permission to {transition.action.lower()} this article."
         )
-    note = note.strip()
+    note = visible_or_blank(note)
     if transition.note_required and not note:
         raise WorkflowError("Add a note for the author saying what needs to change.")
     if target == Article.Status.PUBLISHED:

@@ -1,5 +1,6 @@
 from django import forms
 
+from articles.text import validate_visible
 from bias import scale, services
 from bias.models import Assessment
 
@@ -51,6 +52,7 @@ class RatingPublishForm(forms.Form):
     why = forms.CharField(
         label="Why:",
         max_length=2000,
+        validators=[validate_visible],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Shown to readers under the rating.",
     )
@@ -58,6 +60,7 @@ class RatingPublishForm(forms.Form):
         label="Reason for a label other than the panel's",
         required=False,
         max_length=2000,
+        validators=[validate_visible],
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed when the label differs from the panel's, or when no analyst has rated.",
     )

@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from articles.text import validate_visible
 from bias import scale
 from bias.scale import Confidence, Direction, Strength, ToneLevel
 
@@ -29,7 +30,9 @@ class Assessment(models.Model):
     one_sided_sourcing = models.CharField(
         "one-sided sourcing", max_length=5, choices=ToneLevel.choices, default=ToneLevel.NONE
     )
-    rationale = models.TextField(help_text="What in the text led to this rating.")
+    rationale = models.TextField(
+        help_text="What in the text led to this rating.", validators=[validate_visible]
+    )
     submitted_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -93,7 +96,9 @@ class Rating(models.Model):
         validators=[MinValueValidator(-3), MaxValueValidator(3)],
         help_text="Left–right axis: -3 strongly left, 0 center, +3 strongly right.",
     )
-    why = models.TextField(help_text="The public “Why:” under the rating.")
+    why = models.TextField(
+        help_text="The public “Why:” under the rating.", validators=[validate_visible]
+    )
     published_at = models.DateTimeField()
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -107,7 +112,9 @@ class Rating(models.Model):
     confidence = models.CharField(max_length=6, choices=Confidence.choices, blank=True)
     panel_label = models.CharField(max_length=80, blank=True)
     override_reason = models.TextField(
-        blank=True, help_text="Why the published label differs from the panel's."
+        blank=True,
+        help_text="Why the published label differs from the panel's.",
+        validators=[validate_visible],
     )
     # A fingerprint of the text that was rated; an edit that changes it calls for a re-review.
     text_digest = models.CharField(max_length=64, blank=True)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article
+from articles.text import visible_or_blank
 from bias import scale
 from bias.models import Assessment, Rating
 from bias.selectors import RATEABLE, assessment_is_open, panel_for
@@ -97,7 +98,7 @@ def rating_publish(
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.status not in RATEABLE:
         raise RatingError("Ratings are published for articles in review or published.")
-    why, override_reason = why.strip(), override_reason.strip()
+    why, override_reason = visible_or_blank(why), visible_or_blank(override_reason)
     if not why:
         raise RatingError("Write the public “Why:” that explains the rating to readers.")
     try:

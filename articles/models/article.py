@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
+from articles.text import validate_visible
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
@@ -65,14 +67,16 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
         ARCHIVED = "archived", "Archived"
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_visible])
     slug = models.SlugField(
         max_length=200,
         unique=True,
         help_text="The last part of the article's address: /articles/this-slug/",
     )
     summary = models.TextField(
-        max_length=600, help_text="One or two sentences for cards, feeds and search results."
+        max_length=600,
+        help_text="One or two sentences for cards, feeds and search results.",
+        validators=[validate_visible],
     )
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(

@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import Truncator
 
+from articles.text import validate_visible
+
 
 class CommentQuerySet(models.QuerySet):
     def approved(self):
@@ -45,9 +47,9 @@ class Comment(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
     )
-    author_name = models.CharField(max_length=80)
+    author_name = models.CharField(max_length=80, validators=[validate_visible])
     author_email = models.EmailField(help_text="Never shown to readers.")
-    body = models.TextField(max_length=3000)
+    body = models.TextField(max_length=3000, validators=[validate_visible])
     status = models.CharField(max_length=20, choices=Status, default=Status.PENDING, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     user = models.ForeignKey(

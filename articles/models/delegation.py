@@ -1,7 +1,8 @@
 from django.db import models
 from django.utils.safestring import mark_safe
 
-from articles.markdown import render_markdown
+from articles.markdown import NOTES_MAX_LENGTH, MarkdownValidator, render_markdown
+from articles.text import validate_visible
 
 
 class Delegation(models.Model):
@@ -10,8 +11,12 @@ class Delegation(models.Model):
     article = models.ForeignKey(
         "articles.Article", on_delete=models.CASCADE, related_name="delegations"
     )
-    party = models.CharField(max_length=120)
-    notes = models.TextField(blank=True, help_text="Markdown, shown under the party's name.")
+    party = models.CharField(max_length=120, validators=[validate_visible])
+    notes = models.TextField(
+        blank=True,
+        help_text="Markdown, shown under the party's name.",
+        validators=[MarkdownValidator(NOTES_MAX_LENGTH)],
+    )
     notes_html = models.TextField(editable=False, blank=True)
     position = models.PositiveIntegerField(default=0)
 
@@ -38,7 +43,7 @@ class Delegation(models.Model):
 
 class DelegationMember(models.Model):
     delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="members")
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_visible])
     role = models.CharField(max_length=200, blank=True)
     is_head = models.BooleanField("head of delegation", default=False)
     position = models.PositiveIntegerField(default=0)

@@ -3,6 +3,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.utils.html import format_html
 
+from articles.text import validate_visible
 from articles.validators import validate_image_upload
 
 
@@ -39,11 +40,16 @@ class Image(models.Model):
         help_text="JPEG, PNG or WebP. Resized copies are made when you save.",
     )
     alt_text = models.CharField(
-        max_length=300, help_text="What the picture shows, for readers who cannot see it."
+        max_length=300,
+        help_text="What the picture shows, for readers who cannot see it.",
+        validators=[validate_visible],
     )
     caption = models.CharField(max_length=300, blank=True)
     credit = models.CharField(
-        max_length=200, blank=True, help_text="Photographer or agency, e.g. “Reuters/Jane Doe”."
+        max_length=200,
+        blank=True,
+        help_text="Photographer or agency, e.g. “Reuters/Jane Doe”.",
+        validators=[validate_visible],
     )
     license = models.CharField(max_length=40, choices=License, default=License.ALL_RIGHTS_RESERVED)
     source = models.CharField(

@@ -1,7 +1,8 @@
 from django.db import models
 from django.utils.safestring import mark_safe
 
-from articles.markdown import render_markdown
+from articles.markdown import MAX_LENGTH, MarkdownValidator, render_markdown
+from articles.text import validate_visible
 
 
 class Section(models.Model):
@@ -19,9 +20,16 @@ class Section(models.Model):
     )
     kind = models.CharField(max_length=40, choices=Kind, default=Kind.TEXT)
     heading = models.CharField(
-        max_length=200, blank=True, help_text="Leave blank to use the kind's name."
+        max_length=200,
+        blank=True,
+        help_text="Leave blank to use the kind's name.",
+        validators=[validate_visible],
     )
-    body = models.TextField(blank=True, help_text="Markdown: paragraphs, lists, links, emphasis.")
+    body = models.TextField(
+        blank=True,
+        help_text="Markdown: paragraphs, lists, links, emphasis.",
+        validators=[MarkdownValidator(MAX_LENGTH)],
+    )
     body_html = models.TextField(editable=False, blank=True)
     position = models.PositiveIntegerField(default=0, db_index=True)
 

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from articles.text import validate_visible
+
 from .article import Article
 
 
@@ -26,7 +28,7 @@ class Correction(models.Model):
     """A dated note appended to a published article; never edited or removed."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
-    note = models.TextField(max_length=2000)
+    note = models.TextField(max_length=2000, validators=[validate_visible])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -1,7 +1,10 @@
 import pytest
+from django.core.exceptions import ValidationError
 
+from articles import services
 from articles.markdown import render_markdown
-from tests.factories import DelegationFactory, SectionFactory
+from articles.models import Article, Section
+from tests.factories import ArticleFactory, DelegationFactory, SectionFactory, staff_member
 
 
 @pytest.mark.parametrize(
@@ -9,9 +12,10 @@ from tests.factories import DelegationFactory, SectionFactory
     [
         ("Hello <script>alert(1)</script>", ["<script", "alert(1)"]),
         ('<img src="x" onerror="alert(1)">', ["onerror", "<img"]),
-        ("[click](javascript:alert(1))", ["javascript:"]),
+        # A refused link target stays visible as the text the author typed, never as a link.
+        ("[click](javascript:alert(1))", ['href="javascript:', "<a"]),
         ('<a href="javascript:alert(1)">click</a>', ["javascript:"]),
-        ("[data](data:text/html;base64,PHNjcmlwdD4=)", ["data:"]),
+        ("[data](data:text/html;base64,PHNjcmlwdD4=)", ['href="data:', "<a"]),
         ('<p style="position:fixed;top:0">cover</p>', ["style", "position:fixed"]),
         ('<iframe src="https://evil.example"></iframe>', ["<iframe"]),
         ('<svg onload="alert(1)"><circle/></svg>', ["<svg", "onload"]),
@@ -57,3 +61,104 @@ def test_delegation_notes_are_rendered_and_sanitised_on_save():
 def test_section_heading_defaults_from_its_kind():
     assert SectionFactory(kind="challenges", heading="").heading == "Challenges Ahead"
     assert SectionFactory(kind="challenges", heading="Hurdles").heading == "Hurdles"
+
+
+def nested_list(depth: int) -> str:
+    return "".join(f"{'  ' * level}- level {level}\n" for level in range(depth))
+
+
+# Inputs that held a worker for 30 s or more, or overflowed the stack, with the old parser.
+@pytest.mark.parametrize(
+    "source",
+    ["[" * 15000, "[a](b " * 3000, "![" * 9000, "*a " * 6000, "<" * 19000, nested_list(8)],
+    ids=["brackets", "unclosed links", "unclosed images", "emphasis", "angles", "deep list"],
+)
+def test_pathological_markdown_within_the_bounds_renders(source):
+    html = render_markdown(source)
+    assert html.startswith(("<p>", "<ul>"))
+
+
+@pytest.mark.parametrize(
+    ("source", "code"),
+    [
+        ("[a](b " * 30000, "markdown_too_long"),
+        (nested_list(300), "markdown_too_long"),
+        (nested_list(9), "markdown_too_deep"),
+        ("> " * 9 + "quoted", "markdown_too_deep"),
+        ("- a\n  > b\n  > - c\n  >   > d\n" + "  >   > " + "> " * 6 + "e", "markdown_too_deep"),
+    ],
+    ids=["180 KB of links", "300-level list", "9-level list", "9 quotes", "lists in quotes"],
+)
+def test_markdown_over_the_bounds_is_refused_before_rendering(source, code):
+    with pytest.raises(ValidationError) as caught:
+        render_markdown(source)
+    assert caught.value.code == code
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "source", "message"),
+    [
+        ("sections-0-body", nested_list(300), "Keep this to 20,000 characters"),
+        ("sections-0-body", nested_list(9), "nest at most 8 levels deep"),
+        ("delegations-0-notes", "x" * 5001, "Keep this to 5,000 characters"),
+    ],
+)
+def test_markdown_over_the_bounds_is_a_form_error(client, field, source, message):
+    from tests.articles.test_admin import article_post_data
+
+    client.force_login(staff_member("Editors"))
+    response = client.post("/admin/articles/article/add/", article_post_data(**{field: source}))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Article.objects.exists() and not Section.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_article_holds_a_bounded_number_of_sections(client):
+    from tests.articles.test_admin import article_post_data
+
+    data = article_post_data(**{"sections-TOTAL_FORMS": "31"})
+    for index in range(31):
+        data.update({
+            f"sections-{index}-kind": "text",
+            f"sections-{index}-body": f"Paragraph {index}.",
+            f"sections-{index}-position": str(index),
+        })  # fmt: skip
+    client.force_login(staff_member("Editors"))
+    response = client.post("/admin/articles/article/add/", data)
+    assert response.status_code == 200
+    assert "Please submit at most 30 forms." in response.content.decode()
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_sections_of_one_article_are_bounded_together(client):
+    from tests.articles.test_admin import article_post_data
+
+    data = article_post_data(**{"sections-TOTAL_FORMS": "6"})
+    for index in range(6):
+        data.update({
+            f"sections-{index}-kind": "text",
+            f"sections-{index}-body": "word " * 3500,  # 17,500 characters each
+            f"sections-{index}-position": str(index),
+        })  # fmt: skip
+    client.force_login(staff_member("Editors"))
+    response = client.post("/admin/articles/article/add/", data)
+    assert response.status_code == 200
+    assert "the most is 100,000" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_body_service_keeps_the_same_bounds():
+    editor = staff_member("Editors")
+    article = ArticleFactory(author=editor, status=Article.Status.DRAFT, published_at=None)
+    too_deep = [services.SectionRow(None, "text", "", nested_list(9), 0)]
+    too_much = [services.SectionRow(None, "text", "", "word " * 3500, i) for i in range(6)]
+    too_many = [services.SectionRow(None, "text", "", "x", i) for i in range(31)]
+    for sections in (too_deep, too_much, too_many):
+        with pytest.raises(services.WorkflowError):
+            services.article_save_body(article=article, user=editor, sections=sections,
+                                       delegations=[])  # fmt: skip
+    assert not article.sections.exists()
