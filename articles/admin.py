@@ -10,35 +10,54 @@ from django.utils.html import format_html
 
 from articles import admin_views as article_admin_views
 from articles import services
-from articles.forms import ArticleAdminForm, DelegationMemberForm, DelegationMemberFormSet
+from articles.forms import (
+    ArticleAdminForm,
+    DelegationFormSet,
+    DelegationMemberForm,
+    DelegationMemberFormSet,
+    SectionFormSet,
+    body_rows,
+)
 from articles.models import Article, Delegation, DelegationMember, Image, Section
 from bias import selectors as bias_selectors
 from bias.selectors import RATEABLE
 from newsroom.admin import ValidInitialMixin
 
 
-class DelegationMemberInline(nested_admin.NestedTabularInline):
+class BoundedInlineMixin:
+    """An inline that refuses more rows than `max_num`, however many are posted."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, validate_max=True, **kwargs)
+
+
+class DelegationMemberInline(BoundedInlineMixin, nested_admin.NestedTabularInline):
     model = DelegationMember
     form = DelegationMemberForm
     formset = DelegationMemberFormSet
     fields = ("name", "role", "is_head", "position")
     sortable_field_name = "position"
     extra = 0
+    max_num = services.MAX_MEMBERS
 
 
-class DelegationInline(nested_admin.NestedStackedInline):
+class DelegationInline(BoundedInlineMixin, nested_admin.NestedStackedInline):
     model = Delegation
+    formset = DelegationFormSet
     fields = ("party", "notes", "position")
     sortable_field_name = "position"
     inlines = [DelegationMemberInline]
     extra = 0
+    max_num = services.MAX_DELEGATIONS
 
 
-class SectionInline(nested_admin.NestedStackedInline):
+class SectionInline(BoundedInlineMixin, nested_admin.NestedStackedInline):
     model = Section
+    formset = SectionFormSet
     fields = ("kind", "heading", "body", "position")
     sortable_field_name = "position"
     extra = 0
+    max_num = services.MAX_SECTIONS
 
 
 class RatingStateFilter(admin.SimpleListFilter):
@@ -213,9 +232,12 @@ class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
         )
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+        form.save_m2m()
         article = form.instance
-        # The sections are saved only now, after the article itself.
+        # The body goes through its service, which checks every row id again.
+        form.body_changes = services.article_save_body(
+            article=article, user=request.user, **body_rows(formsets)
+        )
         services.article_index_for_search(article=article)
         services.article_record_revision(
             article=article, user=request.user, comment="Changed" if change else "Created"
@@ -236,6 +258,18 @@ class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
             self.message_user(request, str(error), messages.ERROR)
             request.workflow_refused = True
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, [], add)
+        changes = getattr(form, "body_changes", None)
+        if changes is None:
+            return message
+        for verb, rows in (("added", changes.added), ("deleted", changes.deleted)):
+            message += [{verb: _logged(row)} for row in rows]
+        message += [
+            {"changed": {**_logged(row), "fields": fields}} for row, fields in changes.changed
+        ]
+        return message
+
     def response_add(self, request, obj, post_url_continue=None):
         if getattr(request, "workflow_refused", False):
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
@@ -253,6 +287,10 @@ class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
             # A conflict found while saving (after the form checked) writes nothing.
             self.message_user(request, str(error), messages.ERROR)
             return HttpResponseRedirect(request.path)
+
+
+def _logged(row) -> dict:
+    return {"name": str(row._meta.verbose_name), "object": str(row)}
 
 
 def image_tag(image: Image, *, width: int):

@@ -6,8 +6,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        from articles import page_cache
+        from articles import admin_sorting, page_cache
         from articles.revisions import register_models
 
+        admin_sorting.install()
         register_models()
         page_cache.connect_signals()

@@ -5,8 +5,15 @@ from nested_admin.formsets import NestedInlineFormSet
 from taggit.models import Tag
 
 from articles import workflow
-from articles.models import Article, DelegationMember
-from articles.services import conflict_message
+from articles.models import Article, Delegation, DelegationMember, Section
+from articles.services import (
+    MAX_BODY_LENGTH,
+    DelegationRow,
+    MemberRow,
+    SectionRow,
+    conflict_message,
+)
+from articles.text import validate_visible, visible_or_blank
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -41,6 +48,7 @@ class ArticleAdminForm(forms.ModelForm):
         label="Append a correction",
         required=False,
         max_length=2000,
+        validators=[validate_visible],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Shown, dated, at the end of the published article. It cannot be removed.",
     )
@@ -92,7 +100,7 @@ class ArticleAdminForm(forms.ModelForm):
                 raise ValidationError(conflict_message(stored), code="edit_conflict")
         target = cleaned.get("transition")
         move = workflow.find_transition(article.status, target) if target else None
-        if move and move.note_required and not cleaned.get("note", "").strip():
+        if move and move.note_required and not visible_or_blank(cleaned.get("note", "")):
             self.add_error("note", "Say what needs to change: the author sees this note.")
         if cleaned.get("publish_at") and target != Article.Status.PUBLISHED:
             self.add_error("publish_at", "A publication time goes only with “Publish or schedule”.")
@@ -111,7 +119,99 @@ class DelegationMemberForm(forms.ModelForm):
         self.instance.validate_unique(exclude=self._get_validation_exclusions())
 
 
-class DelegationMemberFormSet(NestedInlineFormSet):
+class ArticleRowsFormSet(NestedInlineFormSet):
+    """An inline's rows, looked up only among the rows of the article being edited.
+
+    nested_admin finds a posted row by its id among every article's rows (so that
+    a member can be dragged from one delegation to another). Here an id names a
+    row of this article or nothing: a foreign id is "Select a valid choice", and
+    any foreign id in the post, even on a row marked for deletion, refuses the
+    whole formset, so nothing is saved. The service checks the same again.
+    """
+
+    # The lookup from a row to its article, and the parent's field holding the article's id.
+    article_lookup = "article_id"
+    parent_article_attribute = "pk"
+
+    def article_pk(self):
+        return getattr(self.instance, self.parent_article_attribute, None)
+
+    def owned_rows(self):
+        manager = self.model._default_manager
+        if self.article_pk() is None:
+            return manager.none()
+        return manager.filter(**{self.article_lookup: self.article_pk()})
+
+    def get_queryset(self):
+        if not self.is_bound:
+            return super().get_queryset()  # the parent's own rows, as Django lists them
+        if not hasattr(self, "_owned_queryset"):
+            posted, _ = self._posted_ids()
+            self._owned_queryset = self.owned_rows().filter(pk__in=posted)
+        return self._owned_queryset
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields[self.model._meta.pk.name].queryset = self.owned_rows()
+
+    def clean(self):
+        super().clean()
+        posted, unreadable = self._posted_ids()
+        owned = set(self.owned_rows().filter(pk__in=posted).values_list("pk", flat=True))
+        if unreadable or posted - owned:
+            raise ValidationError(
+                "This form was sent with a row that is not part of this article, so nothing "
+                "was saved. Reload the page and make your change again.",
+                code="foreign_row",
+            )
+
+    def _posted_ids(self) -> tuple[set[int], bool]:
+        """The row ids in the post, and whether any was not an id at all."""
+        pk_field = self.model._meta.pk
+        posted, unreadable, count = set(), False, 0
+        for i in range(self.total_form_count()):
+            raw = self.data.get(f"{self.add_prefix(i)}-{pk_field.name}")
+            if raw in (None, ""):
+                continue
+            try:
+                row_id = pk_field.to_python(raw)
+            except ValidationError:
+                row_id = None
+            if isinstance(row_id, int) and -(2**63) <= row_id < 2**63:
+                posted.add(row_id)
+                count += 1
+            else:
+                unreadable = True
+        # One row sent twice is as wrong as a foreign one.
+        return posted, unreadable or count != len(posted)
+
+
+class SectionFormSet(ArticleRowsFormSet):
+    def clean(self):
+        super().clean()
+        length = sum(
+            len(form.cleaned_data.get("body", ""))
+            for form in self.forms
+            if not self._should_delete_form(form)
+        )
+        if length > MAX_BODY_LENGTH:
+            raise ValidationError(
+                "The sections hold %(length)s characters together; the most is %(limit)s. "
+                "Split the article, or shorten it.",
+                code="body_too_long",
+                params={"length": f"{length:,}", "limit": f"{MAX_BODY_LENGTH:,}"},
+            )
+
+
+class DelegationFormSet(ArticleRowsFormSet):
+    pass
+
+
+class DelegationMemberFormSet(ArticleRowsFormSet):
+    # A member may move between the delegations of one article, never to another article.
+    article_lookup = "delegation__article_id"
+    parent_article_attribute = "article_id"
+
     def clean(self):
         super().clean()
         heads = [
@@ -125,13 +225,45 @@ class DelegationMemberFormSet(NestedInlineFormSet):
                 code="several_heads",
             )
 
-    def save(self, commit=True):
-        if commit:
-            # Step the old head down first, so that the database never holds two.
-            outgoing = [
-                form.instance.pk
-                for form in self.initial_forms
-                if form.initial.get("is_head") and not form.cleaned_data.get("is_head")
+
+def body_rows(formsets) -> dict:
+    """The article's sections and delegations as the admin's inline formsets hold them,
+    in the rows `services.article_save_body` takes."""
+    rows = {"sections": [], "delegations": []}
+    for formset in formsets:
+        if formset.model is Section:
+            rows["sections"] = [
+                SectionRow(**_row(formset, form, "kind", "heading", "body", "position"))
+                for form in _sent_forms(formset)
             ]
-            DelegationMember.objects.filter(pk__in=outgoing).update(is_head=False)
-        return super().save(commit=commit)
+        elif formset.model is Delegation:
+            rows["delegations"] = [
+                DelegationRow(
+                    **_row(formset, form, "party", "notes", "position"),
+                    members=tuple(
+                        MemberRow(**_row(members, member, "name", "role", "is_head", "position"))
+                        for members in getattr(form, "nested_formsets", [])
+                        for member in _sent_forms(members)
+                    ),
+                )
+                for form in _sent_forms(formset)
+            ]
+    return rows
+
+
+def _sent_forms(formset):
+    """Forms for rows that exist, and the new rows the editor filled in."""
+    initial = formset.initial_form_count()
+    for index, form in enumerate(formset.forms):
+        is_new = index >= initial or form.instance.pk is None
+        if is_new and (not form.has_changed() or formset._should_delete_form(form)):
+            continue
+        yield form
+
+
+def _row(formset, form, *names) -> dict:
+    deleting = formset._should_delete_form(form)
+    data = form.cleaned_data
+    values = {name: data.get(name, getattr(form.instance, name)) for name in names}
+    values["position"] = values["position"] or 0
+    return {"id": form.instance.pk, **values, "delete": deleting}

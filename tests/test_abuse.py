@@ -10,6 +10,7 @@ renamed uploads (test_admin.py, test_image_privacy.py), unknown Host headers
 (test_security.py).
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -17,15 +18,30 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from articles.models import Article, Comment, Image, Section
+from articles import comment_services, services
+from articles.models import (
+    Article,
+    Comment,
+    CommentReport,
+    Delegation,
+    DelegationMember,
+    Image,
+    Section,
+)
+from bias import services as bias_services
 from bias.models import Rating
-from tests.articles.test_admin import image_post
+from tests.admin_pages import change_form_data
+from tests.articles.test_admin import article_post_data, image_post
 from tests.articles.test_workflow import admin_save
 from tests.factories import (
     ArticleFactory,
     CommentFactory,
+    DelegationFactory,
+    DelegationMemberFactory,
     ImageFactory,
+    RatingFactory,
     SectionFactory,
+    UserFactory,
     staff_member,
 )
 from tests.images import image_bytes
@@ -329,3 +345,225 @@ def test_unpublished_article_looked_for(client, state, lookup, address, expected
         assert response["Location"].startswith("/admin/login/")
     assert not hidden.comments.exists()
     assert Section.objects.filter(article=hidden).count() == 1
+
+
+# Inline rows of one object posted with another object's row ids. Every admin form with
+# inlines, every inline on it, as every role: a foreign id is a form error (or a refusal)
+# and nothing anywhere is stored. The forms are read from the rendered change page, so a
+# new inline or field is forged too without touching this test.
+def inline_models(model_admin) -> dict[str, type]:
+    """Formset prefix (as in "sections-0-id") -> row model, for every inline, nested ones too."""
+    from django.forms.models import _get_foreign_key
+
+    found = {}
+
+    def walk(parent, inlines):
+        for inline in inlines:
+            fk = _get_foreign_key(parent, inline.model, fk_name=inline.fk_name)
+            found[fk.remote_field.get_accessor_name(model=inline.model)] = inline.model
+            walk(inline.model, getattr(inline, "inlines", []))
+
+    walk(model_admin.model, model_admin.inlines)
+    return found
+
+
+def every_row(models_: list[type]) -> dict:
+    from django.forms.models import model_to_dict
+
+    return {
+        (model.__name__, row.pk): model_to_dict(row)
+        for model in models_
+        for row in model.objects.order_by("pk")
+    }
+
+
+def body_article(author, **fields) -> Article:
+    article = ArticleFactory(author=author, **fields)
+    for position, kind in enumerate(["key_developments", "background"]):
+        SectionFactory(article=article, kind=kind, body=f"{kind} text", position=position)
+    for position, party in enumerate(["Russia", "Ukraine"]):
+        delegation = DelegationFactory(article=article, party=party, position=position)
+        DelegationMemberFactory(delegation=delegation, is_head=True, position=0)
+        DelegationMemberFactory(delegation=delegation, position=1)
+    return article
+
+
+def decided_comment(article, moderator) -> Comment:
+    comment = CommentFactory(article=article, status=Comment.Status.PENDING)
+    comment_services.comment_approve(comment=comment, user=moderator)
+    for address in ("192.0.2.1", "192.0.2.2"):
+        comment_services.comment_report(
+            comment=comment,
+            reporter_key=comment_services.reporter_key(ip_address=address),
+            reason=CommentReport.Reason.OTHER,
+        )
+    return comment
+
+
+@pytest.fixture
+def two_of_everything():
+    """A published, rated victim and, for each role, an object of its own to post."""
+    editor = staff_member("Editors")
+    moderator = staff_member("Moderators")
+    victim = body_article(
+        staff_member("Journalists", "victim-author"),
+        status=Article.Status.PUBLISHED,
+        published_at=in_the_past(),
+    )
+    RatingFactory(article=victim, text_digest=bias_services.text_digest(victim))
+    decided_comment(victim, moderator)
+    users = {
+        "Journalists": staff_member("Journalists"),
+        "Editors": editor,
+        "Moderators": moderator,
+        "Bias analysts": staff_member("Bias analysts"),
+        "superuser": UserFactory(username="root", is_staff=True, is_superuser=True),
+    }
+    own = {
+        Article: {
+            role: body_article(user, status=Article.Status.DRAFT, published_at=None)
+            for role, user in users.items()
+        },
+        Comment: {
+            role: decided_comment(ArticleFactory(author=editor), moderator) for role in users
+        },
+    }
+    return users, own, victim
+
+
+FORGE_MODES = ["take over", "delete", "as a new row"]
+
+
+@pytest.mark.parametrize("mode", FORGE_MODES)
+@pytest.mark.parametrize("role", ["Journalists", "Editors", "Moderators", "Bias analysts",
+                                  "superuser"])  # fmt: skip
+@pytest.mark.parametrize("model", [Article, Comment], ids=["article", "comment"])
+def test_inline_rows_of_another_object_are_refused(client, two_of_everything, model, role, mode):
+    from django.contrib import admin
+
+    users, own, _ = two_of_everything
+    model_admin = admin.site._registry[model]
+    prefixes = inline_models(model_admin)
+    client.force_login(users[role])
+    change_url = (
+        f"/admin/{model._meta.app_label}/{model._meta.model_name}/{own[model][role].pk}/change/"
+    )
+    page = client.get(change_url)
+    if page.status_code != 200:
+        # No change page (403, or the admin's "no such object" redirect), and no change
+        # through a post either.
+        assert page.status_code == 403 or page["Location"] == "/admin/"
+        before = every_row([model, *prefixes.values()])
+        assert client.post(change_url, {"_save": "Save"}).status_code in (302, 403)
+        assert every_row([model, *prefixes.values()]) == before
+        return
+    genuine = change_form_data(page.content.decode())
+    if not any(f"{prefix}-TOTAL_FORMS" in genuine for prefix in prefixes):
+        # A page to view, not change: a forged post is refused whole.
+        forged = {"_save": "Save"}
+        for prefix, row_model in prefixes.items():
+            forged.update({f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-INITIAL_FORMS": "1"})
+            forged[f"{prefix}-0-id"] = str(row_model.objects.order_by("pk").first().pk)
+            forged[f"{prefix}-0-DELETE"] = "on"
+        before = every_row([model, *prefixes.values()])
+        assert client.post(change_url, forged).status_code == 403
+        assert every_row([model, *prefixes.values()]) == before
+        return
+    id_fields = [
+        (name, prefixes[re.sub(r"^(?:.*-\d+-)?([a-z_]+)-\d+-id$", r"\1", name)])
+        for name, values in genuine.items()
+        if re.fullmatch(r"(.+)-(\d+)-id", name) and values[0]
+    ]
+    for prefix, row_model in prefixes.items():
+        # A read-only inline shows its rows without ids: post one anyway.
+        if f"{prefix}-TOTAL_FORMS" in genuine and not any(
+            re.fullmatch(rf"{prefix}-\d+-id", name) for name, _ in id_fields
+        ):
+            genuine.update({f"{prefix}-TOTAL_FORMS": ["1"], f"{prefix}-INITIAL_FORMS": ["1"]})
+            genuine[f"{prefix}-0-id"] = [""]
+            id_fields.append((f"{prefix}-0-id", row_model))
+    assert id_fields or not prefixes, "the change page shows no inline rows to forge"
+    id_fields = list({row_model: (name, row_model) for name, row_model in id_fields}.values())
+    for name, row_model in id_fields:
+        shown = {int(v[0]) for n, v in genuine.items() if n.endswith("-id") and v[0]}
+        foreign = row_model.objects.exclude(pk__in=shown).order_by("pk").first()
+        prefix = name.removesuffix("-id")
+        data = {key: list(values) for key, values in genuine.items()}
+        if mode == "as a new row":
+            formset, _ = prefix.rsplit("-", 1)
+            index = int(data[f"{formset}-TOTAL_FORMS"][0])
+            for key, values in genuine.items():
+                if key.startswith(f"{prefix}-") and key.count("-") == prefix.count("-") + 1:
+                    data[f"{formset}-{index}-{key.removeprefix(prefix + '-')}"] = list(values)
+            data[f"{formset}-TOTAL_FORMS"] = [str(index + 1)]
+            prefix = f"{formset}-{index}"
+        data[f"{prefix}-id"] = [str(foreign.pk)]
+        for key in data:
+            if key.startswith(f"{prefix}-") and key.rsplit("-", 1)[1] in ("body", "notes", "name"):
+                data[key] = ["Taken over"]
+        if mode == "delete":
+            data[f"{prefix}-DELETE"] = ["on"]
+        before = every_row([model, *prefixes.values()])
+        response = client.post(change_url, data)
+        assert response.status_code < 500, name
+        assert every_row([model, *prefixes.values()]) == before, f"{name} ({mode}) stored"
+        if model is Article:
+            assert response.status_code == 200, f"{name} ({mode}) was not refused"
+            assert "not part of this article" in response.content.decode()
+    if model is Article:
+        # The same page, unforged, saves: the refusals above came from the forged ids alone.
+        assert client.post(change_url, genuine).status_code == 302
+
+
+@pytest.mark.parametrize("name", ["sections-0-id", "delegations-0-id"])
+def test_an_add_page_cannot_take_over_another_articles_rows(editor_client, name):
+    victim = body_article(staff_member("Journalists", "victim-author"))
+    row = (victim.sections if name.startswith("sections") else victim.delegations).first()
+    formset = name.split("-")[0]
+    data = article_post_data(**{name: str(row.pk), f"{formset}-INITIAL_FORMS": "1"})
+    before = every_row([Article, Section, Delegation, DelegationMember])
+    response = editor_client.post("/admin/articles/article/add/", data)
+    assert response.status_code == 200
+    assert "not part of this article" in response.content.decode()
+    assert every_row([Article, Section, Delegation, DelegationMember]) == before
+
+
+def test_the_body_service_refuses_rows_of_another_article():
+    editor = staff_member("Editors")
+    victim = body_article(staff_member("Journalists", "victim-author"))
+    own = body_article(editor, status=Article.Status.DRAFT, published_at=None)
+    stolen_section = victim.sections.first()
+    stolen_member = DelegationMember.objects.filter(delegation__article=victim).first()
+    own_delegation = own.delegations.first()
+    forgeries = [
+        {"sections": [services.SectionRow(stolen_section.pk, "text", "", "Mine", 0)]},
+        {"sections": [services.SectionRow(stolen_section.pk, "text", "", "", 0, delete=True)]},
+        {
+            "delegations": [
+                services.DelegationRow(
+                    own_delegation.pk,
+                    own_delegation.party,
+                    "",
+                    0,
+                    members=(services.MemberRow(stolen_member.pk, "Mine", "", False, 0),),
+                )
+            ]
+        },
+    ]
+    before = every_row([Article, Section, Delegation, DelegationMember])
+    for forged in forgeries:
+        with pytest.raises(services.ForeignRow):
+            services.article_save_body(
+                article=own, user=editor, **{"sections": [], "delegations": [], **forged}
+            )
+    assert every_row([Article, Section, Delegation, DelegationMember]) == before
+
+
+@pytest.mark.parametrize("positions", [("0", "0"), ("x", "1"), ("-1", "-1"), ("", "99999999999")])
+def test_a_form_error_beside_odd_positions_shows_the_form_again(editor_client, positions):
+    data = article_post_data(title="")  # a field error, so the rows are shown again
+    data["sections-0-position"], data["sections-1-position"] = positions
+    response = editor_client.post("/admin/articles/article/add/", data)
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert not Article.objects.exists()
