@@ -21,7 +21,12 @@ class RatingError(Exception):
 
 
 def text_digest(article: Article) -> str:
-    """A fingerprint of everything a reader reads: title, summary, sections, delegations."""
+    """A fingerprint of everything a reader reads: title, summary, sections, delegations.
+
+    Taken of the text as the admin would save it (browsers send CRLF line ends,
+    and the forms trim each field), so that saving an article unchanged never
+    looks like an edit.
+    """
     parts = [article.title, article.summary]
     for section in article.sections.order_by("position", "pk"):
         parts += [section.kind, section.heading, section.body]
@@ -29,7 +34,12 @@ def text_digest(article: Article) -> str:
         parts += [delegation.party, delegation.notes]
         for member in delegation.members.all():
             parts += [member.name, member.role, str(member.is_head)]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    text = "\x1f".join(_as_saved(part) for part in parts)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _as_saved(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def assessment_refusal(*, article: Article, user, assessment: Assessment) -> str | None:

@@ -65,3 +65,21 @@ def test_load_demo_users_creates_one_user_per_role_and_prints_passwords_once():
         assert user.check_password(password)
     second = load_demo("--users")
     assert "password:" not in second and second.count("password unchanged") == 4
+
+
+def test_saving_the_demo_article_unchanged_keeps_its_rating(client):
+    from tests.admin_pages import change_form_data
+    from tests.factories import staff_member
+
+    load_demo()
+    article = Article.objects.get(slug=seed.SLUG)
+    client.force_login(staff_member("Editors"))
+    change_url = f"/admin/articles/article/{article.pk}/change/"
+    data = change_form_data(client.get(change_url).content.decode())
+    assert any("\r\n" in value for values in data.values() for value in values)
+    response = client.post(change_url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article.refresh_from_db()
+    assert article.version > 1  # it was saved
+    rating = Rating.objects.current_for(article)
+    assert not rating.needs_review
