@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from articles import comment_selectors, comment_services, metadata, ratelimit, selectors
@@ -60,23 +61,29 @@ def comment_post(request, slug):
         logger.info("comment on article %s dropped: honeypot filled", article.pk)
         messages.success(request, AWAITING_MODERATION)
         return redirect(back)
-    if not _within_rate_limit(request, email=form.cleaned_data["author_email"]):
+    email = form.cleaned_data["author_email"]
+    if not _within_rate_limit(request, email=email):
         logger.warning("comment on article %s refused: rate limit", article.pk)
         return _rate_limited(request, article)
+    stored, started = False, timezone.now()
     try:
         comment = comment_services.comment_create(
             article=article,
             author_name=form.cleaned_data["author_name"],
-            author_email=form.cleaned_data["author_email"],
+            author_email=email,
             body=form.cleaned_data["body"],
             parent=form.cleaned_data["parent"],
             user=request.user,
         )
+        stored = comment.pk is not None and comment.created_at >= started
     except comment_services.CommentsClosed:
         return _closed(request, article)
     except ValidationError as error:
         form.add_error(None, error.messages)
         return render_article_page(request, article, form=form, status=400)
+    finally:
+        if not stored:
+            _give_back_email_count(email)
     if comment.status == Comment.Status.APPROVED:
         messages.success(request, PUBLISHED)
         return redirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
@@ -118,13 +125,27 @@ def client_ip(request) -> str:
 
 
 def _within_rate_limit(request, *, email: str) -> bool:
+    """Every attempt counts against the address it comes from; against an email, only
+    the comments stored under it, so that nobody can silence a commenter by sending
+    refused posts in their name."""
     limit = settings.NEWSROOM_COMMENTS_RATE_LIMIT
     period = settings.NEWSROOM_COMMENTS_RATE_PERIOD
-    by_ip = ratelimit.hit(scope="comment-ip", key=client_ip(request), limit=limit, period=period)
-    by_email = ratelimit.hit(
-        scope="comment-email", key=email.strip().lower(), limit=limit, period=period
+    if not ratelimit.hit(scope="comment-ip", key=client_ip(request), limit=limit, period=period):
+        return False
+    if not ratelimit.hit(scope="comment-email", key=_email_key(email), limit=limit, period=period):
+        _give_back_email_count(email)
+        return False
+    return True
+
+
+def _give_back_email_count(email: str) -> None:
+    ratelimit.give_back(
+        scope="comment-email", key=_email_key(email), period=settings.NEWSROOM_COMMENTS_RATE_PERIOD
     )
-    return by_ip and by_email
+
+
+def _email_key(email: str) -> str:
+    return email.strip().lower()
 
 
 def _rate_limited(request, article: Article):

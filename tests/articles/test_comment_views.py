@@ -423,3 +423,27 @@ def test_listing_queries_do_not_grow_with_comments(client, settings, django_asse
     with django_assert_num_queries(LISTING_PAGE_QUERIES):
         response = client.get("/")
     assert response.content.decode().count("5 comments") == 30
+
+
+def test_refused_posts_do_not_silence_the_commenter_whose_email_they_carry(settings, article):
+    settings.NEWSROOM_COMMENTS_RATE_LIMIT = 2
+    victim = "ayse@example.org"
+    attacker = Client(REMOTE_ADDR="203.0.113.66")
+    # Past its own limit, every further post from the attacker's address is refused...
+    for n in range(6):
+        attacker.post(
+            comment_url(article), form_data(author_email=f"a{n}@example.org", body=f"{n}")
+        )
+    for n in range(6):
+        response = attacker.post(comment_url(article), form_data(body=f"In her name {n}"))
+        assert response.status_code == 429
+    # ...and double-clicks and closed threads store nothing either.
+    other = Client(REMOTE_ADDR="203.0.113.67")
+    for _ in range(3):
+        other.post(comment_url(article), form_data(body="Same words twice"))
+    assert Comment.objects.filter(author_email=victim).count() == 1
+    # So the reader still has her one remaining comment of the period.
+    reader = Client(REMOTE_ADDR="198.51.100.20")
+    assert reader.post(comment_url(article), form_data(body="My own view")).status_code == 302
+    assert Comment.objects.filter(author_email=victim).count() == 2
+    assert reader.post(comment_url(article), form_data(body="And more")).status_code == 429
