@@ -25,6 +25,10 @@ def render_article_page(request, article: Article, *, form: CommentForm | None =
     threads = context["comments"]
     reply_to = form.data.get("parent") if form is not None else request.GET.get("reply_to")
     replying_to = next((c for c in threads if str(c.pk) == str(reply_to)), None)
+    if form is None and reply_to and replying_to is None:
+        # A reply link to no published comment of this article (taken down, or made up):
+        # the plain page, at its one address, so made-up numbers make no page of their own.
+        return redirect(f"{article.get_absolute_url()}#comments")
     if form is None:
         form = CommentForm(article=article, initial=_initial(request.user, replying_to))
     context.update(

@@ -7,43 +7,54 @@ starts a new generation (see `connect_signals` and `content_changed`), so the
 very next request misses and renders afresh. The generation is a timestamp:
 it doubles as the pages' Last-Modified.
 
-Scheduled publication needs no cron job, so pages must not outlive the moment
-the next scheduled article or rating goes live: a page is kept at most until
-then (`next_change`).
+Scheduled publication needs no cron job, so no page, and no 304, may outlive
+the moment the next scheduled article or rating goes live: each generation
+knows that moment, and the first request after it starts a new generation.
 
-Only anonymous GET and HEAD requests read or fill the cache. A request carrying
-a session (staff) or a pending message skips it entirely. The comment forms'
-CSRF tokens are cut out before storing and a fresh one is put in on every hit,
-so each reader's form carries a token for their own cookie. Cached pages answer
+A page is filed under its host, its path and only the query parameters its view
+uses, each in one spelling; the view sees no other parameter. Tracking tags and
+made-up parameters then neither make new copies nor show on any page.
+
+Only anonymous GET and HEAD requests read or fill the cache. A signed-in user
+(staff) or a reader with a message waiting skips it entirely, and that page is
+marked private so that no shared cache in front keeps it either; a session or
+messages cookie that holds neither counts for nothing. The comment forms' CSRF
+tokens are cut out before storing and a fresh one is put in on every hit, so
+each reader's form carries a token for their own cookie. Cached pages answer
 conditional GETs with 304.
 """
 
 import hashlib
 import logging
+import math
 import re
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import wraps
+from functools import partial, wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse, HttpResponseNotModified, QueryDict
 from django.middleware.csrf import get_token
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe, quote_etag
+
+from articles.search import clean_query
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "pages:generation"
-NEXT_CHANGE_KEY = "pages:next-change"
+# Renamed whenever Generation changes shape, so that no process unpickles an older one.
+GENERATION_KEY = "pages:generation-until-next-change"
 SERVED_KEY = "pages:served-generation"
 NOTHING_SERVED = 0
-NO_NEXT_CHANGE = 0
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_HOLE = b"\x00csrf\x00"
 KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag")
@@ -52,23 +63,31 @@ CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 
 @dataclass(frozen=True)
 class Generation:
-    """The time (ns) of the last change readers can see, and whether a page of an
-    earlier generation was served in the same second: HTTP dates count whole
+    """The time (ns) of the last change readers can see; whether a page of an
+    earlier generation was served in the same second (HTTP dates count whole
     seconds, so then a Last-Modified date cannot tell the two apart and only the
-    ETag may answer 304."""
+    ETag may answer 304); and when the next scheduled article or rating goes live
+    (a Unix time, or None), which ends this generation."""
 
     at: int
     shares_its_second: bool = False
+    until: float | None = None
+
+    def has_ended(self) -> bool:
+        return self.until is not None and self.until <= time.time()
 
 
 def generation() -> Generation:
-    """The current content generation."""
+    """The current content generation: a new one once a scheduled change is due."""
     value = cache.get(GENERATION_KEY)
     if value is None:
         # Lost (a cache restart): a new one, which no earlier date can match.
-        value = Generation(time.time_ns(), shares_its_second=True)
+        value = Generation(time.time_ns(), shares_its_second=True, until=_next_scheduled_change())
         if not cache.add(GENERATION_KEY, value, timeout=None):
             value = cache.get(GENERATION_KEY, value)
+    elif value.has_ended():
+        # Processes that see the moment together each start one: that costs a miss, no more.
+        value = _new_generation()
     return value
 
 
@@ -82,7 +101,8 @@ def content_changed() -> None:
     transaction.on_commit(_new_generation)
 
 
-def _new_generation() -> None:
+def _new_generation() -> Generation:
+    until = _next_scheduled_change()
     now = time.time_ns()
     previous = cache.get(GENERATION_KEY)
     if previous is not None:
@@ -93,23 +113,16 @@ def _new_generation() -> None:
         # bumps of one save follow each other unserved; unknown (lost) counts as served.
         served = cache.get(SERVED_KEY) in (previous.at, None)
         shares = served or previous.shares_its_second
-    cache.set(GENERATION_KEY, Generation(now, shares), timeout=None)
-    cache.set(SERVED_KEY, NOTHING_SERVED, timeout=None)
-    _store_next_change()
+    value = Generation(now, shares, until)
+    cache.set_many({GENERATION_KEY: value, SERVED_KEY: NOTHING_SERVED}, timeout=None)
+    return value
 
 
-def next_change() -> float | None:
-    """When the next scheduled article or rating goes live (a Unix time), or None."""
-    value = cache.get(NEXT_CHANGE_KEY)
-    if value is None or (value != NO_NEXT_CHANGE and value <= time.time()):
-        value = _store_next_change()
-    return None if value == NO_NEXT_CHANGE else value
+def _next_scheduled_change() -> float | None:
+    """When the next scheduled article or rating goes live (a Unix time), or None.
 
-
-def _store_next_change() -> float:
-    """Look up the next scheduled change (one query) and keep it beside the generation.
-
-    Worked out when content changes, so that filling the cache costs no query.
+    One query, made only when a generation starts, so that serving and filling
+    the cache cost none.
     """
     from articles.models import Article
     from bias.models import Rating
@@ -124,19 +137,48 @@ def _store_next_change() -> float:
         .order_by("published_at")
         .first()
     )
-    value = first.timestamp() if first is not None else NO_NEXT_CHANGE
-    cache.set(NEXT_CHANGE_KEY, value, timeout=None)
-    return value
+    return first.timestamp() if first is not None else None
 
 
-def readable(request) -> bool:
-    """Whether this request may be answered from, and fill, the page cache."""
-    return (
-        settings.NEWSROOM_PAGE_CACHE_SECONDS > 0
-        and request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
-    )
+def for_one_person(request) -> bool:
+    """Whether this page is rendered for one person: a signed-in user, or a reader
+    with a message waiting. Only a session that belongs to a user counts (one
+    session lookup), and only a messages cookie that really holds messages
+    (counting them leaves them to be shown); forged or stale cookies count for nothing.
+    """
+    if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+        return True
+    return CookieStorage.cookie_name in request.COOKIES and len(get_messages(request)) > 0
+
+
+def _page_number(value: str) -> str:
+    try:
+        number = int(value)
+    except ValueError:
+        return value  # "last", or something the view answers 404 to
+    return "" if number == 1 else str(number)
+
+
+def _comment_id(value: str) -> str:
+    # Anything else names no comment, which shows the page as without it.
+    return str(int(value)) if value.isascii() and value.isdigit() else ""
+
+
+# One spelling for each value a view reads: the page is the same for all of them.
+# An empty result drops the parameter; a value the view refuses (a 400 or 404)
+# is kept as it is, since only pages answering 200 are stored.
+CANONICAL_VALUES = {"page": _page_number, "q": clean_query, "reply_to": _comment_id}
+
+
+def used_query(query: QueryDict, names: tuple[str, ...]) -> QueryDict:
+    """The request's query cut down to the parameters the page uses, each in one spelling."""
+    kept = []
+    for name in names:
+        value = query.get(name, "")
+        value = CANONICAL_VALUES.get(name, str)(value) if value else ""
+        if value:
+            kept.append((name, value))
+    return QueryDict(urlencode(kept))
 
 
 class RecentPages:
@@ -157,10 +199,6 @@ class RecentPages:
         with self.lock:
             page = self.pages.get(key)
             if page is None:
-                return None, None
-            if page[0]["expires"] <= time.time():  # a scheduled change is due
-                del self.pages[key]
-                self.size -= len(page[1])
                 return None, None
             self.pages.move_to_end(key)
             return page
@@ -189,12 +227,24 @@ def forget_recent() -> None:
     _recent.clear()
 
 
-def cache_page_for_readers(view):
-    """Serve a public view's pages from the cache for anonymous readers."""
+def cache_page_for_readers(view=None, *, query: tuple[str, ...] = ()):
+    """Serve a public view's pages from the cache for anonymous readers.
+
+    `query` names the parameters the page uses (in the order its links write
+    them); the view sees only those, and its pages are filed under them.
+    """
+    if view is None:
+        return partial(cache_page_for_readers, query=query)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not readable(request):
+        request.GET = used_query(request.GET, query)
+        if for_one_person(request):
+            # Also keeps any shared cache in front (a CDN) from storing it.
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
+        if settings.NEWSROOM_PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         current = generation()
         key = _key(request, current)
@@ -225,10 +275,9 @@ def cache_page_for_readers(view):
                 return response
             head, body = _entry(response)
             timeout = settings.NEWSROOM_PAGE_CACHE_SECONDS
-            upcoming = next_change()
-            if upcoming is not None:
-                timeout = max(1, min(timeout, int(upcoming - time.time())))
-            head["expires"] = time.time() + timeout
+            if current.until is not None:
+                # Later requests look under the next generation's keys: free the memory.
+                timeout = max(1, min(timeout, math.ceil(current.until - time.time())))
             cache.set_many({f"{key}:head": head, key: body}, timeout=timeout)
             _recent.put(key, head, body)
             cache.set(SERVED_KEY, current.at, timeout=None)
@@ -240,7 +289,8 @@ def cache_page_for_readers(view):
 
 
 def _key(request, current: Generation) -> str:
-    where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    # request.GET is already only what the page uses, in one spelling and order.
+    where = f"{request.scheme}://{request.get_host()}{request.path}?{request.GET.urlencode()}"
     return f"page:{current.at}:{hashlib.sha256(where.encode()).hexdigest()}"
 
 

@@ -14,7 +14,7 @@ from bias.selectors import with_lean
 
 
 @require_safe
-@cache_page_for_readers
+@cache_page_for_readers(query=("reply_to",))
 def article_detail(request, slug):
     article = selectors.article_for_page(slug=slug)
     return comment_views.render_article_page(request, article)
@@ -38,7 +38,6 @@ def shared_preview(request, token):
     return render_preview(request, selectors.article_for_preview(pk=article_id))
 
 
-@method_decorator(cache_page_for_readers, name="dispatch")
 class ArticleListView(ListView):
     """A paginated page of public article cards, which readers may filter by lean."""
 
@@ -69,6 +68,7 @@ class ArticleListView(ListView):
         return context
 
 
+@method_decorator(cache_page_for_readers(query=("lean", "page")), name="dispatch")
 class HomeView(ArticleListView):
     template_name = "articles/home.html"
 
@@ -76,6 +76,7 @@ class HomeView(ArticleListView):
         return self.filter_by_lean(selectors.articles_for_listing())
 
 
+@method_decorator(cache_page_for_readers(query=("lean", "page")), name="dispatch")
 class TagView(ArticleListView):
     """Public articles with one tag; a tag with none answers 404, so drafts' tags stay hidden."""
 
@@ -93,6 +94,7 @@ class TagView(ArticleListView):
         return context
 
 
+@method_decorator(cache_page_for_readers(query=("q", "page")), name="dispatch")
 class SearchView(ArticleListView):
     """Full-text search over public articles; an empty query shows only the form."""
 

@@ -6,8 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
+from django.utils.http import parse_http_date
 
 from articles import comment_services, services
 from articles.models import Article, Comment
@@ -274,3 +277,150 @@ def test_a_date_answers_304_unless_a_served_page_shares_its_second(client, story
         assert stale.status_code == 200 and "Changed in the same second" in stale.text
         latest = client.get("/")
         assert client.get("/", headers={"if-none-match": latest["ETag"]}).status_code == 304
+
+
+PUBLIC_PAGES = ["article", "/", "/tags/talks/", "/search/?q=talks", "/bias/", "/feeds/latest/",
+                "/feeds/tags/talks/"]  # fmt: skip
+
+
+def address(url, story):
+    return story.get_absolute_url() if url == "article" else url
+
+
+def stored_keys() -> int:
+    """How many entries the shared cache holds (local memory, or Redis with REDIS_URL)."""
+    backend = cache._cache
+    return backend.get_client().dbsize() if hasattr(backend, "get_client") else len(backend)
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_parameters_a_page_does_not_use_share_its_one_copy(
+    client, story, url, django_assert_num_queries
+):
+    url = address(url, story)
+    joiner = "&" if "?" in url else "?"
+    first = client.get(url)
+    keys = stored_keys()
+    for n in range(20):
+        with django_assert_num_queries(0):
+            response = client.get(f"{url}{joiner}utm_source=feed{n}&fbclid={n}")
+        assert response.status_code == 200
+        assert strip_tokens(response.content) == strip_tokens(first.content)
+    assert stored_keys() == keys
+
+
+@pytest.mark.parametrize(
+    ("variant", "same_as"),
+    [("/?page=01", "/?page=1"), ("/?page=1", "/"), ("/?lean=", "/"), ("/?page=+2", "/?page=2"),
+     ("/search/?q=talks++", "/search/?q=talks"), ("/search/?q=talks&lean=left", "/search/?q=talks"),
+     ("/?lean=left&page=2", "/?page=2&lean=left"), ("/?page=2&page=3", "/?page=3"),
+     pytest.param("/search/?q=" + "x" * 200 + "tail", "/search/?q=" + "x" * 200, id="long-q")],
+)  # fmt: skip
+def test_spellings_of_one_page_share_its_copy(
+    client, settings, variant, same_as, django_assert_num_queries
+):
+    settings.NEWSROOM_PAGE_SIZE = 1
+    for hours in range(3):
+        ArticleFactory(
+            title=f"Talks, hour {hours}", published_at=timezone.now() - timedelta(hours=hours + 1)
+        )
+        RatingFactory(article=Article.objects.latest("pk"), direction="left", strength=1)
+    first = client.get(same_as)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        response = client.get(variant)
+    assert strip_tokens(response.content) == strip_tokens(first.content)
+
+
+def test_a_reply_link_gets_its_own_copy_and_a_made_up_one_the_plain_page(
+    client, story, django_assert_num_queries
+):
+    parent = CommentFactory(article=story, author_name="Maria")
+    url = story.get_absolute_url()
+    plain = client.get(url)
+    reply = client.get(f"{url}?reply_to={parent.pk}")
+    assert "Reply to Maria" in reply.text and "Reply to Maria" not in plain.text
+    with django_assert_num_queries(0):
+        for made_up in ("abc", "-1", f"0{parent.pk}x", "", "%00"):
+            assert client.get(f"{url}?reply_to={made_up}")["ETag"] == plain["ETag"]
+        assert client.get(f"{url}?reply_to=0{parent.pk}")["ETag"] == reply["ETag"]
+
+
+def test_a_parameter_the_page_does_not_use_never_shows_on_it(client, settings):
+    settings.NEWSROOM_PAGE_SIZE = 1
+    for hours in range(3):
+        ArticleFactory(published_at=timezone.now() - timedelta(hours=hours + 1))
+    page = client.get('/?page=2&utm_source="planted"&next=//evil.example').content.decode()
+    assert 'href="?page=3"' in page and 'href="?page=1"' in page
+    assert "planted" not in page and "evil.example" not in page
+
+
+def test_a_session_cookie_of_no_one_is_served_the_readers_copy(
+    client, story, settings, django_assert_max_num_queries
+):
+    first = client.get(story.get_absolute_url())
+    for forged in ("x", "k" * 32):
+        reader = Client()
+        reader.cookies[settings.SESSION_COOKIE_NAME] = forged
+        with django_assert_max_num_queries(1):  # looking the session up, and nothing else
+            response = reader.get(story.get_absolute_url())
+        assert response.status_code == 200 and response["ETag"] == first["ETag"]
+
+
+def test_a_forged_messages_cookie_is_served_the_readers_copy(
+    client, story, django_assert_num_queries
+):
+    first = client.get(story.get_absolute_url())
+    reader = Client()
+    reader.cookies[CookieStorage.cookie_name] = "forged"
+    with django_assert_num_queries(0):
+        response = reader.get(story.get_absolute_url())
+    assert response.status_code == 200 and response["ETag"] == first["ETag"]
+
+
+@pytest.mark.parametrize("url", ["/", "/feeds/latest/"])
+@pytest.mark.parametrize("validator", ["if-modified-since", "if-none-match"])
+def test_a_scheduled_article_going_live_ends_the_304s(client, editor, story, url, validator):
+    at = datetime(2031, 3, 1, 9, 0, tzinfo=UTC)
+    article = ArticleFactory(status=S.IN_REVIEW, published_at=None, title="Embargoed report")
+    SectionFactory(article=article)
+    RatingFactory(article=article, published_at=timezone.now() - timedelta(days=1))
+    services.article_transition(article=article, target=S.PUBLISHED, user=editor, publish_at=at)
+    with time_machine.travel(at - timedelta(minutes=5), tick=False):
+        before = client.get(url)
+        held = before["Last-Modified"] if validator == "if-modified-since" else before["ETag"]
+        assert "Embargoed report" not in before.text
+        assert client.get(url, headers={validator: held}).status_code == 304
+    with time_machine.travel(at + timedelta(seconds=1), tick=False):
+        after = client.get(url, headers={validator: held})
+        assert after.status_code == 200 and "Embargoed report" in after.text
+        assert parse_http_date(after["Last-Modified"]) >= at.timestamp()
+        assert after["ETag"] != before["ETag"]
+        again = after["Last-Modified"] if validator == "if-modified-since" else after["ETag"]
+        assert client.get(url, headers={validator: again}).status_code == 304
+
+
+@pytest.mark.parametrize("cache_seconds", [600, 0])
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_pages_rendered_for_staff_are_private(story, editor, settings, url, cache_seconds):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = cache_seconds
+    staff = Client()
+    staff.force_login(editor)
+    response = staff.get(address(url, story))
+    assert response.status_code == 200
+    assert "private" in response.get("Cache-Control", "")
+
+
+def test_a_reply_link_to_no_published_comment_goes_to_the_plain_page(client, story):
+    from django.core.cache import cache
+
+    parent = CommentFactory(article=story, author_name="Maria")
+    hidden = CommentFactory(article=story, status="pending")
+    url = story.get_absolute_url()
+    client.get(url)
+    client.get(f"{url}?reply_to={parent.pk}")
+    keys = len(cache._cache)
+    for made_up in (hidden.pk, 10**6, 10**6 + 1, 2**70):
+        response = client.get(f"{url}?reply_to={made_up}")
+        assert response.status_code == 302 and response["Location"] == f"{url}#comments"
+    assert len(cache._cache) == keys
