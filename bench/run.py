@@ -6,8 +6,10 @@
 Steps: a fresh database (PostgreSQL `newsroom_bench` by default, or a SQLite
 file under bench/results/) is migrated and filled by bench.dataset, unless it
 already holds a dataset of the same size; gunicorn serves it on 127.0.0.1 with
-debug off; wrk drives each page of bench.endpoints; the table goes to stdout
-and, with the JSON, to bench/results/<timestamp>.md and .json.
+debug off, first with the page cache on (Redis), then again with
+NEWSROOM_PAGE_CACHE_SECONDS=0; wrk drives each page of bench.endpoints on the
+server the endpoint names; the table goes to stdout and, with the JSON, to
+bench/results/<timestamp>.md and .json.
 """
 
 import argparse
@@ -16,10 +18,10 @@ import os
 import platform
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,15 +31,7 @@ import redis
 
 from bench import dataset, wrk
 from bench.endpoints import ENDPOINTS, LATENCY_TARGET, SWEEP_CONNECTIONS, WARM_ARTICLE
-from bench.server import (
-    free_port,
-    get,
-    gunicorn_command,
-    peak_memory_mib,
-    settle,
-    wait_ready,
-    worker_pids,
-)
+from bench.server import get, serving, settle, worker_pids, workers_memory
 from bench.table import invalid, latency_point, markdown, pause_ms
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -167,9 +161,9 @@ def prepare_database(args, env: dict, media_root: Path, manifest_path: Path) -> 
 # The measurements ---------------------------------------------------------
 
 
-def measure(args, port: int, manifest: dict, work: Path) -> tuple[dict, dict]:
+def loader(args, port: int, manifest: dict, work: Path):
+    """One wrk run of an endpoint on this server, once the server has settled."""
     base_url = f"http://127.0.0.1:{port}"
-    results: dict = {}
 
     def load(endpoint, connections, headers=None, pause_ms=0):
         paths_file = work / f"{endpoint.key}.paths"
@@ -186,6 +180,13 @@ def measure(args, port: int, manifest: dict, work: Path) -> tuple[dict, dict]:
             think_ms=pause_ms,
         )
 
+    return load
+
+
+def measure(args, port: int, manifest: dict, work: Path, endpoints) -> dict:
+    """Each of these endpoints loaded in turn on one server, by key."""
+    load = loader(args, port, manifest, work)
+    results: dict = {}
     # Every worker loads its templates before the first measurement, on pages that
     # are not measured cold: the warm article, the second tag, the home page's page 2.
     say("warming the workers up")
@@ -193,9 +194,10 @@ def measure(args, port: int, manifest: dict, work: Path) -> tuple[dict, dict]:
     warm_up.write_text(
         "\n".join(["/healthz", *WARM_ARTICLE.paths(manifest), *warm_up_paths(manifest)]) + "\n"
     )
-    wrk.run(base_url=base_url, paths_file=warm_up, connections=args.connections,
-            threads=args.threads, seconds=max(3, args.duration / 2))  # fmt: skip
-    for endpoint in ENDPOINTS:
+    wrk.run(base_url=f"http://127.0.0.1:{port}", paths_file=warm_up,
+            connections=args.connections, threads=args.threads,
+            seconds=max(3, args.duration / 2))  # fmt: skip
+    for endpoint in endpoints:
         paths = endpoint.paths(manifest)
         first = paths[0]
         status, headers = get(port, first)
@@ -204,6 +206,7 @@ def measure(args, port: int, manifest: dict, work: Path) -> tuple[dict, dict]:
             "path": first,
             "paths": len(paths),
             "target": endpoint.target,
+            "page_cache": endpoint.page_cache,
         }
         results[endpoint.key] = entry
         if status != 200:
@@ -232,20 +235,21 @@ def measure(args, port: int, manifest: dict, work: Path) -> tuple[dict, dict]:
                 f"{entry['requests']} requests over {len(paths)} pages: the cycle wrapped, so "
                 "later requests may have met a cache (more --articles or less --duration)"
             )
+    return results
 
-    latency = {"target": LATENCY_TARGET}
-    if results[WARM_ARTICLE.key].get("available"):
-        sweep = []
-        for connections in SWEEP_CONNECTIONS:
-            say(f"latency sweep, warm article: {args.duration:g} s at {connections} connections")
-            step = {"connections": connections, **asdict(load(WARM_ARTICLE, connections))}
-            sweep.append(step)
-            if past_peak(sweep):
-                break
-        latency.update(latency_point(sweep, paced_runs(sweep, load)))
-    else:
-        latency["note"] = "not available: the article page did not answer 200"
-    return results, latency
+
+def latency_sweep(args, port: int, manifest: dict, work: Path) -> dict:
+    """The warm article's p99 near 70% of its peak throughput, against its p50 at one
+    connection."""
+    load = loader(args, port, manifest, work)
+    sweep = []
+    for connections in SWEEP_CONNECTIONS:
+        say(f"latency sweep, warm article: {args.duration:g} s at {connections} connections")
+        step = {"connections": connections, **asdict(load(WARM_ARTICLE, connections))}
+        sweep.append(step)
+        if past_peak(sweep):
+            break
+    return {"target": LATENCY_TARGET, **latency_point(sweep, paced_runs(sweep, load))}
 
 
 def paced_runs(sweep: list[dict], load) -> list[dict]:
@@ -319,6 +323,51 @@ def machine(args, env: dict) -> dict:
     }
 
 
+def server_env(env: dict, *, page_cache: bool) -> dict:
+    """The server's environment with page caching on (the default with REDIS_URL) or off;
+    the same database, cache and settings otherwise."""
+    env = {name: value for name, value in env.items() if name != "NEWSROOM_PAGE_CACHE_SECONDS"}
+    if not page_cache:
+        env["NEWSROOM_PAGE_CACHE_SECONDS"] = "0"
+    return env
+
+
+@contextmanager
+def started(env: dict, *, page_cache: bool, log_file: Path):
+    say(f"starting gunicorn, page cache {'on' if page_cache else 'off'}")
+    with serving(server_env(env, page_cache=page_cache), log_file) as server:
+        say(f"gunicorn answers on 127.0.0.1:{server.port} ({server.how})")
+        yield server
+
+
+def measure_both_servers(args, env: dict, manifest: dict, work: Path, stamp: str) -> dict:
+    """The rows that read the page cache on a server as in production, then the uncached
+    ones on a server that caches no page: the cache files a page under the query
+    parameters its view reads, so no made-up URL can get past it."""
+    measured: dict = {}
+    report: dict = {"memory": {}}
+    log_file = RESULTS / f"{stamp}-gunicorn-page-cache-on.log"
+    with started(env, page_cache=True, log_file=log_file) as server:
+        report["server"] = {"gunicorn": server.how, "workers": len(worker_pids(server.pid))}
+        rows = [endpoint for endpoint in ENDPOINTS if endpoint.page_cache]
+        measured.update(measure(args, server.port, manifest, work, rows))
+        if measured[WARM_ARTICLE.key].get("available"):
+            report["latency"] = latency_sweep(args, server.port, manifest, work)
+        else:
+            report["latency"] = {
+                "target": LATENCY_TARGET,
+                "note": "not available: the article page did not answer 200",
+            }
+        report["memory"]["page_cache_on"] = workers_memory(server.pid)
+    log_file = RESULTS / f"{stamp}-gunicorn-page-cache-off.log"
+    with started(env, page_cache=False, log_file=log_file) as server:
+        rows = [endpoint for endpoint in ENDPOINTS if not endpoint.page_cache]
+        measured.update(measure(args, server.port, manifest, work, rows))
+        report["memory"]["page_cache_off"] = workers_memory(server.pid)
+    report["endpoints"] = {endpoint.key: measured[endpoint.key] for endpoint in ENDPOINTS}
+    return report
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     if shutil.which("wrk") is None:
@@ -353,37 +402,12 @@ def main(argv=None) -> int:
         say("collecting static files")
         django_command(["manage.py", "collectstatic", "--noinput", "-v0"], env)
 
-        port = free_port()
-        command, how = gunicorn_command(port)
-        log_file = RESULTS / f"{stamp}-gunicorn.log"
-        say(f"starting gunicorn on 127.0.0.1:{port} ({how})")
-        with log_file.open("w") as log:
-            server = subprocess.Popen(  # noqa: S603
-                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )  # fmt: skip
-        try:
-            wait_ready(server, port, log_file)
-            workers = worker_pids(server.pid)
-            report["server"] = {"gunicorn": how, "workers": len(workers)}
-            report["run"] = {
-                "seconds_per_endpoint": args.duration,
-                "connections": args.connections,
-                "wrk_threads": args.threads,
-            }
-            report["endpoints"], report["latency"] = measure(args, port, manifest, work)
-            memory = [m for m in map(peak_memory_mib, worker_pids(server.pid)) if m]
-            report["memory"] = {
-                "workers": len(memory),
-                "max_mib": round(max(memory), 1) if memory else None,
-                "mean_mib": round(sum(memory) / len(memory), 1) if memory else None,
-            }
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
+        report["run"] = {
+            "seconds_per_endpoint": args.duration,
+            "connections": args.connections,
+            "wrk_threads": args.threads,
+        }
+        report.update(measure_both_servers(args, env, manifest, work, stamp))
     report["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
 
     table = markdown(report)

@@ -2,10 +2,14 @@
 
 import http.client
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +30,35 @@ def gunicorn_command(port: int) -> tuple[list[str], str]:
     workers = 2 * (os.cpu_count() or 1) + 1
     # No access log: gunicorn writes none unless told to.
     return [*command, f"--workers={workers}"], f"--workers={workers} (no config file)"
+
+
+@dataclass(frozen=True)
+class Server:
+    port: int
+    pid: int
+    # The gunicorn options, as the report states them.
+    how: str
+
+
+@contextmanager
+def serving(env: dict, log_file: Path) -> Iterator[Server]:
+    """gunicorn with this environment, answering on a free port; stopped on leaving."""
+    port = free_port()
+    command, how = gunicorn_command(port)
+    with log_file.open("w") as log:
+        process = subprocess.Popen(  # noqa: S603 - a fixed program with our own arguments
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        wait_ready(process, port, log_file)
+        yield Server(port=port, pid=process.pid, how=how)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
 
 
 def get(port: int, path: str, headers: dict | None = None, timeout: float = 30):
@@ -67,6 +100,16 @@ def peak_memory_mib(pid: int) -> float | None:
     except OSError:
         return None
     return None
+
+
+def workers_memory(master: int) -> dict:
+    """The peak resident sets of the master's workers, largest and mean, in MiB."""
+    memory = [m for m in map(peak_memory_mib, worker_pids(master)) if m]
+    return {
+        "workers": len(memory),
+        "max_mib": round(max(memory), 1) if memory else None,
+        "mean_mib": round(sum(memory) / len(memory), 1) if memory else None,
+    }
 
 
 def settle(port: int, seconds: float = 60) -> None:

@@ -95,6 +95,13 @@ def _verdict(met) -> str:
     return "" if met is None else ("met" if met else "**missed**")
 
 
+def _memory(workers: dict) -> str:
+    return (
+        f"{workers['workers']} workers, max {workers['max_mib']} MiB, "
+        f"mean {workers['mean_mib']} MiB"
+    )
+
+
 def markdown(report: dict) -> str:
     endpoints = report["endpoints"]
     ratios(endpoints)
@@ -113,7 +120,9 @@ def markdown(report: dict) -> str:
         f"{counts['pending_comments']} pending comments, {counts['ratings']} published ratings, "
         f"one lead image with {counts['renditions']} renditions shared by all articles",
         f"- Server: gunicorn {report['server']['gunicorn']}, {report['server']['workers']} "
-        "workers, debug off",
+        "workers, debug off, Redis as the shared cache, started twice on the same database: "
+        "with the page cache on, as in production (rows marked *on*), then with "
+        "`NEWSROOM_PAGE_CACHE_SECONDS=0` (rows marked *off*: every request renders the page)",
         f"- Load: wrk, {run['seconds_per_endpoint']:g} s per endpoint, "
         f"{run['connections']} connections, {run['wrk_threads']} thread(s)",
         "",
@@ -122,20 +131,21 @@ def markdown(report: dict) -> str:
     if problems:
         lines += ["> **ERRORS: this run is not valid.** " + "; ".join(problems) + ".", ""]
     lines += [
-        "| endpoint | path | req/s | p50 ms | p99 ms | ratio to /healthz | target | "
+        "| endpoint | page cache | path | req/s | p50 ms | p99 ms | ratio to /healthz | target | "
         "non-2xx/3xx | socket errors |",
-        "| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
     ]
     for entry in endpoints.values():
         target = f">= {entry['target']} {_verdict(entry['met'])}".strip() if entry["target"] else ""
         path = f"`{entry['path']}`"
         if entry.get("paths", 1) > 1:
             path += f" and {entry['paths'] - 1} more"
+        row = f"| {entry['name']} | {'on' if entry['page_cache'] else 'off'} | {path}"
         if not entry.get("available"):
-            lines.append(f"| {entry['name']} | {path} | {entry['note']} | | | | {target} | | |")
+            lines.append(f"{row} | {entry['note']} | | | | {target} | | |")
             continue
         lines.append(
-            f"| {entry['name']} | {path} | {entry['requests_per_second']:.1f} "
+            f"{row} | {entry['requests_per_second']:.1f} "
             f"| {entry['p50_ms']:.1f} | {entry['p99_ms']:.1f} | {entry['ratio']:.3f} | {target} "
             f"| {entry['bad_status']} | {entry['socket_errors']} |"
         )
@@ -174,7 +184,7 @@ def markdown(report: dict) -> str:
         lines.append(f"- Article p99 at 70% of peak: {latency['note']}")
     memory = report["memory"]
     lines.append(
-        f"- Peak memory (VmHWM) of the {memory['workers']} workers: max {memory['max_mib']} MiB, "
-        f"mean {memory['mean_mib']} MiB"
+        f"- Peak memory (VmHWM) of the workers: page cache on, {_memory(memory['page_cache_on'])}; "
+        f"page cache off, {_memory(memory['page_cache_off'])}"
     )
     return "\n".join(lines) + "\n"

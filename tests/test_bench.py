@@ -1,13 +1,17 @@
 """The benchmark's dataset builder and its report, without wrk or gunicorn."""
 
+from contextlib import contextmanager
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 from taggit.models import TaggedItem
 
 from articles.markdown import render_markdown
 from articles.models import Article, Comment, Image, Section
 from bench import dataset, run, server, table, wrk
-from bench.endpoints import ENDPOINTS, UNCACHED_VARIANTS
+from bench.endpoints import ENDPOINTS
 from bias.models import Rating
 from tests.images import image_bytes
 
@@ -96,14 +100,93 @@ def test_every_endpoint_has_paths_from_a_manifest():
     paths = {endpoint.key: endpoint.paths(manifest) for endpoint in ENDPOINTS}
     assert paths["article_warm"] == ["/articles/a/"]
     assert sorted(paths["article_cold"]) == ["/articles/b/", "/articles/c/"]
-    assert paths["search"][:3] == [
-        "/search/?q=w&uncached=0", "/search/?q=v&uncached=1", "/search/?q=w&uncached=2",
-    ]  # fmt: skip
-    # Uncached rows never ask for the same page twice, so no page cache can answer them.
-    for key in ("home", "tag", "search", "feed"):
-        assert len(set(paths[key])) == len(paths[key]) == UNCACHED_VARIANTS, key
-    assert paths["tag"][0] == "/tags/t/?uncached=0"
-    assert paths["home_cached"] == ["/"]
+    assert paths["search"] == ["/search/?q=w", "/search/?q=v"]
+    assert paths["home"] == paths["home_cached"] == ["/"]
+    assert paths["tag"] == ["/tags/t/"]
+    assert paths["feed"] == ["/feeds/latest/"]
+    # No made-up parameter: the page cache files pages without it, so it would change nothing.
+    assert not any("uncached" in path for rows in paths.values() for path in rows)
+
+
+def test_uncached_rows_are_the_ones_measured_with_the_page_cache_off():
+    off = {endpoint.key for endpoint in ENDPOINTS if not endpoint.page_cache}
+    assert off == {"home", "tag", "search", "feed"}
+    for endpoint in ENDPOINTS:
+        assert ("uncached" in endpoint.name) == (not endpoint.page_cache), endpoint.name
+
+
+def test_only_page_caching_differs_between_the_two_servers():
+    env = {"DATABASE_URL": "postgres://x/y", "REDIS_URL": "redis://r/15", "DJANGO_DEBUG": "0"}
+    assert run.server_env(env, page_cache=False) == {**env, "NEWSROOM_PAGE_CACHE_SECONDS": "0"}
+    assert run.server_env(env, page_cache=True) == env
+    # A setting left in the shell does not turn the cache off on the server meant to have it.
+    inherited = {**env, "NEWSROOM_PAGE_CACHE_SECONDS": "0"}
+    assert run.server_env(inherited, page_cache=True) == env
+
+
+def _queries_of(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200, path
+    return len(queries)
+
+
+def test_uncached_rows_render_every_request_only_with_the_page_cache_off(
+    tiny_dataset, client, settings
+):
+    manifest = dataset.manifest()
+    uncached = [endpoint for endpoint in ENDPOINTS if not endpoint.page_cache]
+    for endpoint in uncached:
+        path = endpoint.paths(manifest)[0]
+        settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+        assert _queries_of(client, path) > 0, path
+        assert _queries_of(client, path) > 0, path  # rendered again
+        # The same path with the cache on is answered from it after the first request,
+        # which is why these rows need a server of their own.
+        settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+        _queries_of(client, path)
+        assert _queries_of(client, path) == 0, path
+
+
+def test_each_row_is_measured_on_the_server_its_endpoint_names(monkeypatch, tmp_path):
+    started = []
+    loaded: dict[str, set[int]] = {}
+
+    @contextmanager
+    def fake_serving(env, log_file):
+        port = 2000 if env.get("NEWSROOM_PAGE_CACHE_SECONDS") == "0" else 1000
+        started.append((port, log_file.name))
+        yield server.Server(port=port, pid=port, how="--workers=1")
+
+    def fake_wrk(*, base_url, paths_file, **kwargs):
+        loaded.setdefault(paths_file.name, set()).add(int(base_url.rsplit(":", 1)[1]))
+        return wrk.parse(WRK_SAMPLE)
+
+    monkeypatch.setattr(run, "serving", fake_serving)
+    monkeypatch.setattr(run, "RESULTS", tmp_path)
+    monkeypatch.setattr(run, "get", lambda port, path, headers=None: (200, {"ETag": '"e"'}))
+    monkeypatch.setattr(run, "settle", lambda port: None)
+    monkeypatch.setattr(run, "worker_pids", lambda pid: [])
+    monkeypatch.setattr(run, "workers_memory", lambda pid: {"pid": pid})
+    monkeypatch.setattr(wrk, "run", fake_wrk)
+    manifest = {"slugs": ["a", "b", "c"], "tags": ["t", "u"], "search_words": ["w", "v"]}
+    args = run.parse_args(["--duration", "1"])
+
+    report = run.measure_both_servers(args, {"REDIS_URL": "redis://r/15"}, manifest, tmp_path, "T")
+
+    # One server after the other, the one that caches pages first.
+    assert started == [
+        (1000, "T-gunicorn-page-cache-on.log"),
+        (2000, "T-gunicorn-page-cache-off.log"),
+    ]
+    assert loaded.pop("warm-up.paths") == {1000, 2000}
+    for endpoint in ENDPOINTS:
+        assert loaded[f"{endpoint.key}.paths"] == {1000 if endpoint.page_cache else 2000}
+    assert list(report["endpoints"]) == [endpoint.key for endpoint in ENDPOINTS]
+    assert [e["page_cache"] for e in report["endpoints"].values()] == [
+        endpoint.page_cache for endpoint in ENDPOINTS
+    ]
+    assert report["latency"]["sweep"]  # on the warm article, so on the server with the cache
+    assert report["memory"] == {"page_cache_on": {"pid": 1000}, "page_cache_off": {"pid": 2000}}
 
 
 def test_wrk_output_parser_reads_the_result_line():
@@ -210,15 +293,19 @@ def _report(endpoints):
         "run": {"seconds_per_endpoint": 3, "connections": 8, "wrk_threads": 1},
         "endpoints": endpoints,
         "latency": {"note": "not available: the article page answers 404", "target": 4.0},
-        "memory": {"workers": 5, "max_mib": 60.0, "mean_mib": 55.0},
+        "memory": {
+            "page_cache_on": {"workers": 5, "max_mib": 60.0, "mean_mib": 55.0},
+            "page_cache_off": {"workers": 5, "max_mib": 58.0, "mean_mib": 50.0},
+        },
     }  # fmt: skip
 
 
-def _measured(name, rps, target=None, bad_status=0):
+def _measured(name, rps, target=None, bad_status=0, page_cache=True):
     return {
         "name": name,
         "path": "/x",
         "target": target,
+        "page_cache": page_cache,
         "available": True,
         "requests": int(rps * 3),
         "requests_per_second": rps,
@@ -232,19 +319,30 @@ def _measured(name, rps, target=None, bad_status=0):
 def test_report_gives_ratios_to_the_baseline_and_marks_missing_pages():
     endpoints = {
         "healthz": _measured("/healthz (baseline)", 1000.0),
-        "home": _measured("home", 300.0, target=0.25),
+        "home": _measured("home", 300.0, target=0.25, page_cache=False),
         "article_warm": _measured("article, warm", 500.0, target=0.6),
         "search": {"name": "search", "path": "/search/?q=w", "target": 0.1, "available": False,
-                   "note": "not available: /search/?q=w answers 404"},
+                   "page_cache": False, "note": "not available: /search/?q=w answers 404"},
     }  # fmt: skip
     text = table.markdown(_report(endpoints))
     assert endpoints["home"]["ratio"] == 0.3
     assert endpoints["home"]["met"] is True
     assert endpoints["article_warm"]["met"] is False
-    assert "| home | `/x` | 300.0 | 1.0 | 2.0 | 0.300 | >= 0.25 met |" in text
+    assert "| home | off | `/x` | 300.0 | 1.0 | 2.0 | 0.300 | >= 0.25 met |" in text
+    assert "| article, warm | on | `/x` | 500.0 |" in text
     assert ">= 0.6 **missed**" in text
-    assert "not available: /search/?q=w answers 404" in text
+    assert "| search | off | `/search/?q=w` | not available: /search/?q=w answers 404 |" in text
     assert "ERRORS" not in text
+
+
+def test_report_says_which_server_had_the_page_cache():
+    text = table.markdown(_report({"healthz": _measured("/healthz (baseline)", 1000.0)}))
+    assert "then with `NEWSROOM_PAGE_CACHE_SECONDS=0` (rows marked *off*" in text
+    assert "| endpoint | page cache | path |" in text
+    assert (
+        "workers: page cache on, 5 workers, max 60.0 MiB, mean 55.0 MiB; "
+        "page cache off, 5 workers, max 58.0 MiB, mean 50.0 MiB"
+    ) in text
 
 
 def test_report_says_loudly_when_a_page_answered_errors():
