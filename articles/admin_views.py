@@ -14,6 +14,7 @@ from reversion.models import Version
 
 from articles import preview, revisions, selectors, services
 from articles.views import render_preview
+from newsroom.admin import parse_pk
 
 
 def urls(model_admin):
@@ -98,10 +99,9 @@ def revision_list(model_admin, request, object_id):
 def revision_compare(model_admin, request, object_id):
     article = viewable_article(model_admin, request, object_id)
     versions = revisions.versions_of(article)
-    try:
-        chosen = sorted({int(request.GET["a"]), int(request.GET["b"])})
-    except (KeyError, ValueError) as error:
-        raise Http404("Choose two revisions to compare.") from error
+    chosen = {parse_pk(request.GET.get(key), Version) for key in ("a", "b")}
+    if None in chosen:
+        raise Http404("Choose two revisions to compare.")
     found = {version.pk: version for version in versions.filter(pk__in=chosen)}
     if len(chosen) != 2 or len(found) != 2:
         raise Http404("Choose two revisions of this article to compare.")

@@ -1,7 +1,13 @@
+from functools import wraps
+
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import connection
+from django.shortcuts import render
 from django.urls import reverse
+
+from newsroom.signin import AdminSignInForm
 
 
 class ChooserAutocompleteJsonView(AutocompleteJsonView):
@@ -19,11 +25,28 @@ class ChooserAutocompleteJsonView(AutocompleteJsonView):
         return result
 
 
+def parse_pk(value, model) -> int | None:
+    """`value` as a primary key of `model`, or None if it is not a whole number its id column holds.
+
+    SQLite refuses to compare with a number past its 64 bits, so an id from a
+    request is checked before any query that is not a plain `pk=` (which
+    Django checks itself), such as `pk__in`.
+    """
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    low, high = connection.ops.integer_field_range(model._meta.pk.get_internal_type())
+    return number if low <= number <= high else None
+
+
 class ValidInitialMixin:
-    """Prefill from the query string (?article=12) only with values the field accepts.
+    """Prefill from the query string (?article=12) only with an object this person could choose.
 
     Django's autocomplete widget looks its initial value up by primary key, so
-    `?lead_image=abc` would otherwise end in a 500 instead of an empty field.
+    `?lead_image=abc`, or an id too large for the column, would otherwise end in
+    a 500 instead of an empty field; and an id the chooser would not offer
+    (another journalist's draft, for an analyst) would show its title.
     """
 
     def get_changeform_initial_data(self, request):
@@ -33,13 +56,61 @@ class ValidInitialMixin:
                 field = self.model._meta.get_field(name)
             except FieldDoesNotExist:
                 continue
-            if not field.is_relation or field.many_to_many:
+            if not field.concrete or not (field.many_to_one or field.one_to_one):
                 continue
-            try:
-                field.target_field.to_python(initial[name])
-            except ValidationError:
+            if not self.may_choose(request, field, initial[name]):
                 del initial[name]
         return initial
+
+    def may_choose(self, request, field, value: str) -> bool:
+        """Whether `value` names an object the field's chooser offers this person."""
+        if "\0" in value:  # PostgreSQL cannot even compare text holding one
+            return False
+        try:
+            value = field.target_field.to_python(value)
+        except ValidationError:
+            return False
+        # An id past the column's range matches nothing: Django's `=` lookup checks the range.
+        return self.choosable(request, field).filter(**{field.target_field.name: value}).exists()
+
+    def choosable(self, request, field):
+        """The objects the field's chooser offers this person, as its autocomplete does."""
+        related = field.related_model
+        if not self.admin_site.is_registered(related):
+            choices = related._default_manager.all()
+        else:
+            related_admin = self.admin_site.get_model_admin(related)
+            if not related_admin.has_view_permission(request):
+                return related._default_manager.none()
+            choices = related_admin.get_queryset(request)
+        return choices.complex_filter(field.get_limit_choices_to())
+
+
+# The admin views that search and filter with what the query string says.
+SEARCHING_VIEWS = {"changelist_view", "autocomplete_view"}
+
+
+def refuse_unusable_searches(view):
+    """A 400 for a search or filter the database cannot run, rather than a 500.
+
+    PostgreSQL refuses a null character in any text, even to compare with, so
+    none in the query string reaches a query: not a search term, a filter's
+    value or name. Django's change list turns a filter value it cannot use into
+    its error page, but not a date too large for Python (OverflowError).
+    """
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if any("\0" in part for key, values in request.GET.lists() for part in (key, *values)):
+            message = "A search or filter cannot hold a null character."
+            return render(request, "400.html", {"message": message}, status=400)
+        try:
+            return view(request, *args, **kwargs)
+        except OverflowError:
+            message = "A number in this search or filter is too large."
+            return render(request, "400.html", {"message": message}, status=400)
+
+    return checked
 
 
 def editorial_desk(user) -> list[dict]:
@@ -97,6 +168,14 @@ class NewsroomAdminSite(admin.AdminSite):
     site_header = "Newsroom"
     site_title = "Newsroom admin"
     index_title = "Editorial desk"
+    login_form = AdminSignInForm
+
+    def admin_view(self, view, cacheable=False):
+        # Every admin page is wrapped here, so the check covers the change list
+        # of every ModelAdmin, Django's and other apps' too, not only ours.
+        if getattr(view, "__name__", None) in SEARCHING_VIEWS:
+            view = refuse_unusable_searches(view)
+        return super().admin_view(view, cacheable)
 
     def autocomplete_view(self, request):
         return ChooserAutocompleteJsonView.as_view(admin_site=self)(request)

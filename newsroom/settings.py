@@ -71,15 +71,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
+    # A response that a middleware makes itself (CommonMiddleware's add-a-slash
+    # redirect, the HTTPS redirect, the 400 for an unknown host) passes only
+    # through those listed before it: so the ones that set headers come first.
     "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees every failed sign-in the views report.
     "axes.middleware.AxesMiddleware",
 ]
@@ -149,6 +152,11 @@ AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 # The same address the comment rate limits use (NEWSROOM_CLIENT_IP_HEADER behind a proxy).
 AXES_CLIENT_IP_CALLABLE = "articles.comment_views.client_ip"
+# Never longer than the column axes stores it in.
+AXES_USERNAME_CALLABLE = "newsroom.signin.throttled_username"
+
+# After signing in, a `next` that points off the site is dropped for the admin's front page.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Staff sessions end after this many seconds (8 hours by default).
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_COOKIE_AGE", str(8 * 60 * 60)))

@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+handler400 = "newsroom.views.bad_request"
 handler500 = "newsroom.views.server_error"
 
 if settings.DEBUG:

@@ -1,8 +1,9 @@
 import logging
 import sys
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -35,6 +36,22 @@ def readyz(request):
 # Errors that mean the database cannot be reached (down, restarting, connection lost),
 # as opposed to a mistake in a query.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def bad_request(request, exception):
+    """The 400 handler: the plain "Bad request" page, for a host not in ALLOWED_HOSTS too.
+
+    It renders without a request, so nothing is made from the refused host.
+    With the HTTPS redirect on, SecurityMiddleware reads the host first and the
+    refusal happens inside it, so its own headers are never added on the way
+    out: they are set here instead.
+    """
+    response = HttpResponseBadRequest(loader.render_to_string("400.html"))
+    if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if settings.SECURE_REFERRER_POLICY:
+        response.headers.setdefault("Referrer-Policy", settings.SECURE_REFERRER_POLICY)
+    return response
 
 
 def server_error(request):

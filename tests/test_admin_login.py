@@ -4,8 +4,11 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from axes.models import AccessAttempt
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.test import Client
 from django.utils import timezone
 
@@ -109,3 +112,58 @@ def test_staff_sessions_expire_after_the_configured_age(client, settings, editor
         response = client.get("/admin/")
         assert response.status_code == 302
         assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize("extra", [1, 106, 5_000])
+def test_a_username_longer_than_any_account_is_refused_before_anything_is_recorded(
+    client, editor, extra
+):
+    longest = get_user_model()._meta.get_field("username").max_length
+    response = sign_in(client, "u" * (longest + extra), PASSWORD)
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"] == [
+        f"Ensure this value has at most {longest} characters (it has {longest + extra})."
+    ]
+    assert not AccessAttempt.objects.exists()
+    assert client.get("/admin/").status_code == 302
+
+
+def failed_sign_in(username, address="203.0.113.5"):
+    request = HttpRequest()
+    request.META["REMOTE_ADDR"] = address
+    return authenticate(request, username=username, password="wrong")
+
+
+def test_the_throttle_records_any_username_within_its_column(settings):
+    """Sign-ins that bypass the admin's form (client.login, other views) reach the
+    throttle with whatever username they were given."""
+    column = AccessAttempt._meta.get_field("username").max_length
+    username = "u" * (column + 45)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        assert failed_sign_in(username) is None
+    attempt = AccessAttempt.objects.get()
+    assert attempt.username == username[:column]
+    assert attempt.failures_since_start == settings.AXES_FAILURE_LIMIT
+
+
+@pytest.mark.parametrize(
+    "unsafe",
+    ["https://evil.example/", "//evil.example/", "javascript:alert(1)", "http://testserver:8080/"],
+)
+def test_an_unsafe_next_after_signing_in_lands_on_the_admin_index(client, editor, unsafe):
+    response = client.post(
+        "/admin/login/",
+        {"username": editor.username, "password": PASSWORD, "next": unsafe},
+        REMOTE_ADDR="203.0.113.5",
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+
+
+def test_a_safe_next_after_signing_in_is_followed(client, editor):
+    response = client.post(
+        "/admin/login/?next=/admin/articles/article/",
+        {"username": editor.username, "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.5",
+    )
+    assert response["Location"] == "/admin/articles/article/"

@@ -98,10 +98,7 @@ def csp_directives(response) -> dict[str, list[str]]:
     return directives
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/", "/admin/login/", "/no/such/page/"])
-def test_every_page_carries_the_security_headers(client, path):
-    response = client.get(path)
+def assert_security_headers(response):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
@@ -110,6 +107,12 @@ def test_every_page_carries_the_security_headers(client, path):
     assert directives["script-src"] == ["'self'"]
     assert directives["frame-ancestors"] == ["'none'"]
     assert directives["object-src"] == ["'none'"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/admin/login/", "/no/such/page/"])
+def test_every_page_carries_the_security_headers(client, path):
+    assert_security_headers(client.get(path))
 
 
 INLINE_HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
@@ -267,3 +270,34 @@ def test_other_errors_still_answer_the_500_page():
         response = client.get("/")
     assert response.status_code == 500
     assert b"Something went wrong" in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("https_redirect", [False, True], ids=["plain", "https-redirect-on"])
+def test_the_unknown_host_400_carries_the_security_headers(
+    one_allowed_host, settings, https_redirect
+):
+    # With the HTTPS redirect on, the host is read (and refused) before any other step.
+    settings.SECURE_SSL_REDIRECT = https_redirect
+    response = Client(raise_request_exception=False).get("/", HTTP_HOST="evil.example.com")
+    assert response.status_code == 400
+    assert b"Bad request" in response.content
+    assert_security_headers(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/admin", "/bias"])
+def test_the_add_a_slash_redirect_carries_the_security_headers(client, path):
+    response = client.get(path)
+    assert response.status_code == 301
+    assert response["Location"] == f"{path}/"
+    assert_security_headers(response)
+
+
+@pytest.mark.django_db
+def test_the_https_redirect_carries_the_security_headers(settings):
+    settings.SECURE_SSL_REDIRECT = True
+    response = Client().get("/bias/")
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/bias/"
+    assert_security_headers(response)
