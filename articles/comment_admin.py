@@ -14,6 +14,8 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
@@ -216,7 +218,10 @@ class CommentAdmin(admin.ModelAdmin):
         if obj.moderated_at is None:
             return "—"
         who = obj.moderated_by.get_username() if obj.moderated_by else "rules"
-        return format_html("{}<br><small>{:%d %b %Y %H:%M}</small>", who, obj.moderated_at)
+        # format_html makes each argument escaped text before formatting it, so a date
+        # format spec would meet a string: the date goes in already formatted.
+        when = date_format(timezone.localtime(obj.moderated_at), "j M Y, H:i")
+        return format_html("{}<br><small>{}</small>", who, when)
 
     @admin.display(description="Decide")
     def decide(self, obj):

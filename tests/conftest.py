@@ -57,3 +57,11 @@ def fresh_cache():
     yield
     cache.clear()
     forget_recent()
+
+
+@pytest.fixture
+def newsroom_day(db):
+    """A week of a newsroom's work, built through the services: see tests/newsroom_day.py."""
+    from tests.newsroom_day import build_newsroom_day
+
+    return build_newsroom_day()

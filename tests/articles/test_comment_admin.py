@@ -237,3 +237,78 @@ def test_the_change_page_shows_the_moderation_history(client, moderator):
     history = soup.find(id="decisions-group").get_text(" ", strip=True)
     assert history.count(moderator.username) == 2
     assert history.index("Spam") < history.index("Approved")
+
+
+def decide_comments_through_the_services(moderator):
+    """What the queue holds an hour after launch: each decision, by a moderator and by the rules,
+    a reply, and a published comment readers reported past the threshold."""
+    from django.conf import settings
+
+    from articles import comment_services
+
+    rules = ModerationSettings.load()
+    rules.banned_words = "casino"
+    rules.save()
+    article = ArticleFactory()
+
+    def post(body, parent=None):
+        return comment_services.comment_create(
+            article=article, author_name="Reader", author_email="reader@example.org",
+            body=body, parent=parent,
+        )  # fmt: skip
+
+    for body, status in [("Clear and fair.", "approved"), ("Off topic.", "rejected"),
+                         ("Buy followers.", "spam")]:  # fmt: skip
+        comment_services.comment_moderate(comment=post(body), status=status, user=moderator)
+    post("Win at the casino.")  # spam by the banned-words rule: moderated, by nobody
+    reported = comment_services.comment_approve(comment=post("Strong words."), user=moderator)
+    post("A reply, waiting.", parent=reported)
+    for key in range(settings.NEWSROOM_COMMENTS_REPORT_THRESHOLD):
+        comment_report(comment=reported, reporter_key=f"reader-{key}", reason="abusive")
+
+
+def comment_changelist_urls(user) -> list[str]:
+    """The change list, each choice of each of its filters, and each column sorted both ways."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    model_admin = admin.site._registry[Comment]
+    request = RequestFactory().get(CHANGELIST)
+    request.user = user
+    changelist = model_admin.get_changelist_instance(request)
+    urls = {CHANGELIST}
+    for spec in changelist.filter_specs:
+        urls.update(CHANGELIST + choice["query_string"] for choice in spec.choices(changelist))
+    for number, name in enumerate(changelist.list_display):
+        if changelist.get_ordering_field(name) is not None:
+            urls.update(f"{CHANGELIST}?o={sign}{number}" for sign in ("", "-"))
+    return sorted(urls)
+
+
+@pytest.mark.parametrize("role", ["Moderators", "Editors"])
+def test_every_queue_opens_once_comments_are_decided(client, role):
+    decide_comments_through_the_services(staff_member("Moderators", "deciding-moderator"))
+    viewer = staff_member(role, "viewer")
+    client.force_login(viewer)
+    urls = comment_changelist_urls(viewer)
+    assert {f"{CHANGELIST}?queue={queue}" for queue in Comment.Status.values} <= set(urls)
+    failures = {}
+    for url in urls:
+        try:
+            status = client.get(url).status_code
+        except Exception as error:  # the test client re-raises what the view raised
+            status = f"{type(error).__name__}: {error}"
+        if status != 200:
+            failures[url] = status
+    assert not failures, "\n".join(f"{url}: {status}" for url, status in failures.items())
+
+
+def test_the_moderated_column_says_who_decided_and_when(client, moderator):
+    from articles import comment_services
+
+    comment = comment_services.comment_approve(comment=CommentFactory(status="pending"),
+                                               user=moderator)  # fmt: skip
+    soup = BeautifulSoup(client.get(CHANGELIST).content, "html.parser")
+    cell = soup.select_one("#result_list .field-moderated").get_text(" ", strip=True)
+    when = timezone.localtime(comment.moderated_at)
+    assert cell == f"{moderator.username} {when.day} {when:%b %Y}, {when:%H:%M}"
