@@ -293,6 +293,8 @@ class ModerationSettingsAdmin(admin.ModelAdmin):
     ]  # fmt: skip
 
     def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         settings_row = ModerationSettings.load()
         return HttpResponseRedirect(
             reverse("admin:articles_moderationsettings_change", args=[settings_row.pk])

@@ -76,22 +76,7 @@ class KnownBug:
         return role in self.roles and re.search(self.url, url) is not None
 
 
-KNOWN_BUGS = {
-    "moderation-settings-list-unguarded": KnownBug(
-        "articles/comment_admin.py ModerationSettingsAdmin.changelist_view redirects every "
-        "staff member to the settings' change page without checking the view permission: "
-        "roles without it get a 302 to /1/change/ instead of a 403",
-        roles=("Journalist", "Editor", "Bias analyst"),
-        url=r"^/admin/articles/moderationsettings/$",
-    ),
-    "taggit-merge-tags-unguarded": KnownBug(
-        "django-taggit's TagAdmin.merge_tags_view checks no permission: staff without tag "
-        "rights open /admin/taggit/tag/merge-tags/ (200), and their POST creates a tag, then "
-        "500s without a selection, or merges the tags selected in the session",
-        roles=("Journalist", "Moderator", "Bias analyst"),
-        url=r"^/admin/taggit/tag/merge-tags/$",
-    ),
-}
+KNOWN_BUGS: dict = {}
 
 
 @dataclass(frozen=True)

@@ -493,3 +493,41 @@ def test_journalists_change_only_the_images_they_uploaded(client, journalist):
     theirs.refresh_from_db()
     mine.refresh_from_db()
     assert (mine.credit, theirs.credit) == ("Changed", "Agency")
+
+
+@pytest.mark.parametrize("role", ["Journalists", "Moderators", "Bias analysts"])
+def test_only_who_may_change_and_delete_tags_merges_them(client, role):
+    from taggit.models import Tag
+
+    article = ArticleFactory(tags=["Kyiv", "Kiev"])
+    client.force_login(staff_member(role))
+    session = client.session
+    session["selected_tag_ids"] = ",".join(str(t.pk) for t in Tag.objects.all())
+    session.save()
+    assert client.get("/admin/taggit/tag/merge-tags/").status_code == 403
+    response = client.post("/admin/taggit/tag/merge-tags/", {"new_tag_name": "Kyiv city"})
+    assert response.status_code == 403
+    assert sorted(article.tags.names()) == ["Kiev", "Kyiv"]
+    assert not Tag.objects.filter(name="Kyiv city").exists()
+
+
+def test_an_editor_merges_tags_chosen_in_the_list(editor_client):
+    from taggit.models import Tag
+
+    article = ArticleFactory(tags=["Kyiv", "Kiev"])
+    # Nothing chosen, or a chosen tag gone meanwhile: back to the list, nothing made.
+    for chosen in ("", "abc,99999999999999999999", "424242"):
+        session = editor_client.session
+        session["selected_tag_ids"] = chosen
+        session.save()
+        response = editor_client.post("/admin/taggit/tag/merge-tags/", {"new_tag_name": "X"})
+        assert response.status_code == 302 and response["Location"] == "/admin/taggit/tag/"
+    assert not Tag.objects.filter(name="X").exists()
+    ids = [str(pk) for pk in Tag.objects.values_list("pk", flat=True)]
+    response = editor_client.post(
+        "/admin/taggit/tag/", {"action": "render_tag_form", "_selected_action": ids}
+    )
+    assert response["Location"] == "/admin/taggit/tag/merge-tags/"
+    response = editor_client.post("/admin/taggit/tag/merge-tags/", {"new_tag_name": "Kyiv"})
+    assert response.status_code == 302
+    assert list(article.tags.names()) == ["Kyiv"]
