@@ -8,11 +8,20 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from articles import moderation, page_cache
-from articles.models import Article, Comment, CommentDecision, CommentReport, ModerationSettings
+from articles.models import (
+    Article,
+    Comment,
+    CommentDecision,
+    Commenter,
+    CommenterStandingChange,
+    CommentReport,
+    ModerationSettings,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +79,7 @@ def comment_create(
         author_email=author_email,
         body=body,
         moderator=staff is not None and staff.has_perm("articles.moderate_comment"),
+        standing=commenter_standing(email=author_email),
     )
     comment = Comment(
         article=article,
@@ -133,8 +143,14 @@ def _recent_duplicate(comment: Comment) -> Comment | None:
     return comment
 
 
+def commenter_standing(*, email: str) -> str:
+    """How moderators treat this email's comments: in good standing unless they said otherwise."""
+    found = Commenter.objects.filter(email=email.strip().lower()).values_list("standing", flat=True)
+    return found.first() or Commenter.Standing.GOOD
+
+
 @transaction.atomic
-def comment_moderate(*, comment: Comment, status: str, user) -> Comment:
+def comment_moderate(*, comment: Comment, status: str, user, reason: str = "") -> Comment:
     """A moderator's decision: approve, reject or mark as spam, by who and when.
 
     Needs `articles.moderate_comment`, checked here whatever the caller hid.
@@ -161,6 +177,7 @@ def comment_moderate(*, comment: Comment, status: str, user) -> Comment:
         to_status=status,
         decided_by=user,
         decided_at=comment.moderated_at,
+        reason=reason,
     )
     closed = comment.reports.filter(resolved_at__isnull=True).update(
         resolved_at=comment.moderated_at
@@ -174,6 +191,81 @@ def comment_moderate(*, comment: Comment, status: str, user) -> Comment:
         closed,
     )
     return comment
+
+
+@transaction.atomic
+def comment_keep(*, comment: Comment, user) -> Comment:
+    """Keep a reported comment up: its open reports are resolved, and the decision,
+    with what readers reported, goes into its moderation history."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.status != Comment.Status.APPROVED:
+        raise ValidationError("Only a published comment can be kept up.")
+    return comment_moderate(
+        comment=comment,
+        status=Comment.Status.APPROVED,
+        user=user,
+        reason=_reports_reason(comment, "Kept up"),
+    )
+
+
+@transaction.atomic
+def comment_take_down(*, comment: Comment, user) -> Comment:
+    """Take a reported comment down (rejected), saying in its history what readers reported."""
+    reason = _reports_reason(comment, "Taken down")
+    return comment_moderate(
+        comment=comment, status=Comment.Status.REJECTED, user=user, reason=reason
+    )
+
+
+def _reports_reason(comment: Comment, decision: str) -> str:
+    reasons = (
+        comment.reports.filter(resolved_at__isnull=True)
+        .values("reason")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "reason")
+    )
+    labels = dict(CommentReport.Reason.choices)
+    parts = [f"{labels.get(r['reason'], r['reason']).lower()} ×{r['count']}" for r in reasons]
+    total = sum(r["count"] for r in reasons)
+    if not total:
+        return decision + "."
+    return f"{decision} after {total} report{'s' * (total != 1)}: {', '.join(parts)}."[:255]
+
+
+@transaction.atomic
+def commenter_update(
+    *, email: str, user, standing: str | None = None, note: str | None = None, reason: str = ""
+) -> Commenter:
+    """A moderator's word on one commenter: a note, or a new standing (ban, always
+    pre-moderate, or back to good standing), kept with who and when.
+
+    Needs `articles.moderate_comment`. comment_create reads the standing, so a
+    banned commenter's next comment is stored as spam whatever any page shows.
+    """
+    if not user.has_perm("articles.moderate_comment"):
+        raise PermissionDenied("Acting on commenters needs the moderate_comment permission.")
+    if standing is not None and standing not in Commenter.Standing.values:
+        raise ValidationError(f"“{standing}” is not a commenter standing.")
+    commenter, _ = Commenter.objects.select_for_update().get_or_create(email=email.strip().lower())
+    if note is not None:
+        commenter.note = note.strip()
+    previous = commenter.standing
+    if standing is not None:
+        commenter.standing = standing
+    commenter.full_clean()
+    commenter.save()
+    if commenter.standing != previous:
+        CommenterStandingChange.objects.create(
+            commenter=commenter,
+            from_standing=previous,
+            to_standing=commenter.standing,
+            changed_by=user,
+            reason=reason.strip()[:255],
+        )
+        logger.info(
+            "commenter %s moved %s -> %s by %s", commenter.pk, previous, commenter.standing, user.pk
+        )
+    return commenter
 
 
 def comment_approve(*, comment: Comment, user) -> Comment:

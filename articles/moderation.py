@@ -8,7 +8,7 @@ reason on the comment, so moderators see why it landed where it did.
 import re
 from dataclasses import dataclass
 
-from articles.models import Comment, ModerationSettings
+from articles.models import Comment, Commenter, ModerationSettings
 
 # Anything a reader would click or paste into a browser: "http://", "https://", "www.".
 LINK = re.compile(r"https?://|(?<![\w.])www\.", re.IGNORECASE)
@@ -27,16 +27,20 @@ def screen(
     author_email: str,
     body: str,
     moderator: bool = False,
+    standing: str = Commenter.Standing.GOOD,
 ) -> Verdict:
     """Decide the status of a new comment, and say why.
 
-    In order: banned words make it spam; suspect words or too many links hold
-    it for a moderator whatever else holds; a moderator's own comment, or a
-    known commenter's when the site allows it, is approved at once; anything
-    else waits.
+    In order: a moderator's own comment is approved at once; a banned
+    commenter's, or one with a banned word, is spam; suspect words, too many
+    links, or a commenter whom moderators always pre-moderate hold it for a
+    moderator; a known commenter's, when the site allows it, is approved at
+    once; anything else waits.
     """
     if moderator:
         return Verdict(Comment.Status.APPROVED, "Posted by a moderator.")
+    if standing == Commenter.Standing.BANNED:
+        return Verdict(Comment.Status.SPAM, "Banned commenter.")
     text = f"{author_name}\n{author_email}\n{body}"
     if rules.banned_pattern and (match := rules.banned_pattern.search(text)):
         return Verdict(Comment.Status.SPAM, f"Banned word: “{match.group(0)}”.")
@@ -46,6 +50,8 @@ def screen(
     links = len(LINK.findall(body))
     if links > rules.max_links:
         held.append(f"{links} links (more than {rules.max_links}).")
+    if standing == Commenter.Standing.PREMODERATED:
+        held.append("Always pre-moderated commenter.")
     if held:
         return Verdict(Comment.Status.PENDING, " ".join(held))
     if rules.auto_approve_known_commenters:

@@ -2,7 +2,13 @@ from .article import Article, ArticleQuerySet
 from .comment import Comment
 from .delegation import Delegation, DelegationMember
 from .image import Image, License, Rendition
-from .moderation import CommentDecision, CommentReport, ModerationSettings
+from .moderation import (
+    CommentDecision,
+    Commenter,
+    CommenterStandingChange,
+    CommentReport,
+    ModerationSettings,
+)
 from .section import Section
 from .workflow import Correction, StatusChange
 
@@ -12,6 +18,8 @@ __all__ = [
     "Comment",
     "Correction",
     "CommentDecision",
+    "Commenter",
+    "CommenterStandingChange",
     "CommentReport",
     "Delegation",
     "DelegationMember",

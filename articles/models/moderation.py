@@ -134,3 +134,48 @@ class CommentDecision(models.Model):
 
     def __str__(self):
         return f"{self.from_status} → {self.to_status}"
+
+
+class Commenter(models.Model):
+    """What moderators know of one commenter, by email (never shown to readers).
+
+    A row exists once a moderator has written a note or changed the commenter's
+    standing; everyone else is in good standing.
+    """
+
+    class Standing(models.TextChoices):
+        GOOD = "good", "In good standing"
+        PREMODERATED = "premoderated", "Always pre-moderated"
+        BANNED = "banned", "Banned"
+
+    email = models.EmailField(unique=True)
+    standing = models.CharField(max_length=20, choices=Standing, default=Standing.GOOD)
+    note = models.TextField(
+        blank=True, max_length=2000, help_text="For moderators only; never shown to readers."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.email
+
+
+class CommenterStandingChange(models.Model):
+    """A moderator banning, pre-moderating or restoring a commenter: kept as history."""
+
+    commenter = models.ForeignKey(Commenter, on_delete=models.CASCADE, related_name="changes")
+    from_standing = models.CharField(max_length=20, choices=Commenter.Standing)
+    to_standing = models.CharField(max_length=20, choices=Commenter.Standing)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.CharField(max_length=255, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.from_standing} → {self.to_standing}"

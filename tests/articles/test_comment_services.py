@@ -14,7 +14,7 @@ from articles.comment_services import (
     comment_reject,
     comment_report,
 )
-from articles.models import Article, Comment, CommentReport
+from articles.models import Article, Comment, Commenter, CommentReport, ModerationSettings
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -195,3 +195,107 @@ def test_the_rules_decisions_are_kept_too():
         "spam", None, "Banned word: “casino”."
     )  # fmt: skip
     assert not create(body="Fine words.").decisions.exists()
+
+
+# Commenters: ban, always pre-moderate, notes — enforced when a comment is stored.
+def test_a_banned_commenters_next_comment_is_stored_as_spam_and_nothing_else_is_lost():
+    moderator = member("Moderators")
+    article = ArticleFactory()
+    earlier = create(article, author_email="Troll@Example.org")
+    comment_approve(comment=earlier, user=moderator)
+    other = create(article, author_email="someone@example.org", body="Unrelated.")
+    comment_services.commenter_update(
+        email="troll@example.org", standing="banned", reason="Threats", user=moderator
+    )
+    banned = create(article, author_email=" TROLL@example.org ", body="Again.")
+    banned.refresh_from_db()
+    assert banned.status == Comment.Status.SPAM
+    assert banned.moderation_reason == "Banned commenter."
+    assert banned.decisions.get().reason == "Banned commenter."
+    earlier.refresh_from_db()
+    other.refresh_from_db()
+    assert (earlier.status, other.status) == (Comment.Status.APPROVED, Comment.Status.PENDING)
+    commenter = Commenter.objects.get(email="troll@example.org")
+    change = commenter.changes.get()
+    assert (change.from_standing, change.to_standing, change.changed_by, change.reason) == (
+        "good", "banned", moderator, "Threats"
+    )  # fmt: skip
+
+
+def test_an_always_premoderated_commenter_waits_even_when_known(settings):
+    moderator = member("Moderators")
+    rules = ModerationSettings.load()
+    rules.auto_approve_known_commenters, rules.known_commenter_threshold = True, 1
+    rules.save()
+    article = ArticleFactory()
+    comment_approve(comment=create(article, body="First."), user=moderator)
+    assert create(article, body="Second.").status == Comment.Status.APPROVED
+    comment_services.commenter_update(
+        email="reader@example.org", standing="premoderated", user=moderator
+    )
+    held = create(article, body="Third.")
+    assert held.status == Comment.Status.PENDING
+    assert held.moderation_reason == "Always pre-moderated commenter."
+    comment_services.commenter_update(email="reader@example.org", standing="good", user=moderator)
+    assert create(article, body="Fourth.").status == Comment.Status.APPROVED
+    assert [c.to_standing for c in Commenter.objects.get().changes.all()] == [
+        "good", "premoderated"
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ["Journalists", "Editors", "Bias analysts"])
+def test_only_moderators_act_on_commenters(role):
+    with pytest.raises(PermissionDenied):
+        comment_services.commenter_update(
+            email="reader@example.org", standing="banned", user=member(role)
+        )
+    assert not Commenter.objects.exists()
+
+
+def test_a_moderator_note_is_kept_and_a_bad_standing_refused():
+    moderator = member("Moderators")
+    comment_services.commenter_update(email="a@example.org", note=" Warned once. ", user=moderator)
+    commenter = Commenter.objects.get()
+    assert commenter.note == "Warned once." and commenter.standing == "good"
+    assert not commenter.changes.exists()
+    with pytest.raises(ValidationError):
+        comment_services.commenter_update(email="a@example.org", standing="vip", user=moderator)
+
+
+def reported(comment, *reasons):
+    for n, reason in enumerate(reasons):
+        comment_report(
+            comment=comment,
+            reporter_key=comment_services.reporter_key(ip_address=f"192.0.2.{n}"),
+            reason=reason,
+        )
+
+
+def test_keeping_a_reported_comment_resolves_its_reports_and_says_so():
+    moderator = member("Moderators")
+    comment = CommentFactory()
+    reported(comment, "abusive", "abusive", "spam")
+    assert Comment.objects.reported().filter(pk=comment.pk).exists()
+    comment_services.comment_keep(comment=comment, user=moderator)
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+    assert not Comment.objects.reported().exists()
+    assert not comment.reports.filter(resolved_at__isnull=True).exists()
+    decision = comment.decisions.get()
+    assert (decision.from_status, decision.to_status) == ("approved", "approved")
+    assert decision.reason == (
+        "Kept up after 3 reports: abusive or offensive ×2, spam or advertising ×1."
+    )
+
+
+def test_taking_down_a_reported_comment_rejects_it_and_says_why():
+    moderator = member("Moderators")
+    comment = CommentFactory()
+    reported(comment, "off_topic", "abusive")
+    comment_services.comment_take_down(comment=comment, user=moderator)
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.REJECTED
+    assert comment.decisions.get().reason.startswith("Taken down after 2 reports:")
+    assert not Comment.objects.reported().exists()
+    with pytest.raises(ValidationError):
+        comment_services.comment_keep(comment=comment, user=moderator)
