@@ -5,14 +5,18 @@ through `comment_services.comment_moderate`. What a reader wrote is shown,
 never editable, so nobody can put words in a reader's mouth.
 """
 
+from dataclasses import dataclass
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,14 +25,90 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
-from articles import comment_services
-from articles.models import Comment, CommentDecision, CommentReport, ModerationSettings
+from articles import comment_selectors, comment_services
+from articles.models import (
+    Comment,
+    CommentDecision,
+    Commenter,
+    CommenterStandingChange,
+    CommentReport,
+    ModerationSettings,
+)
 
 DECISION_LABELS = {
     Comment.Status.APPROVED: "Approve",
     Comment.Status.REJECTED: "Reject",
     Comment.Status.SPAM: "Spam",
 }
+KEEP, TAKE_DOWN = "keep", "take_down"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One button on a queue card: what it does, what it says, and its key."""
+
+    action: str  # a status, or KEEP / TAKE_DOWN for a reported comment
+    label: str
+    key: str  # the keyboard shortcut the queue's script presses it for
+    style: str
+
+    @property
+    def shortcut(self) -> str:
+        return {"a": "approve", "r": "reject", "s": "spam"}[self.key]
+
+
+APPROVE = Decision(Comment.Status.APPROVED, "Approve", "a", "approve")
+REJECT = Decision(Comment.Status.REJECTED, "Reject", "r", "reject")
+SPAM = Decision(Comment.Status.SPAM, "Spam", "s", "spam")
+KEEP_UP = Decision(KEEP, "Keep up", "a", "approve")
+TAKE_OFF = Decision(TAKE_DOWN, "Take down", "r", "reject")
+
+
+def decisions_for(comment: Comment) -> list[Decision]:
+    """The moves a moderator may make on this comment now, in the order of the keys."""
+    if comment.status == Comment.Status.APPROVED and getattr(comment, "open_reports", 0):
+        return [KEEP_UP, TAKE_OFF, SPAM]
+    return [d for d in (APPROVE, REJECT, SPAM) if d.action != comment.status]
+
+
+EMPTY_QUEUES = {
+    "pending": "No comments are waiting for a moderator. New ones appear here as readers "
+    "post them.",
+    "reported": "No reported comments: nothing readers flagged is waiting for a decision.",
+    "approved": "No approved comments yet.",
+    "rejected": "No rejected comments.",
+    "spam": "No comments marked as spam.",
+    None: "No comments yet.",
+}
+
+
+class QueueChangeList(ChangeList):
+    """The comment list as the moderation queue shows it: each row with what its card needs."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        comments = list(self.result_list)
+        comment_selectors.queue_details(comments)
+        moderator = request.user.has_perm("articles.moderate_comment")
+        for comment in comments:
+            comment.decision_buttons = [
+                (
+                    decision,
+                    reverse("admin:articles_comment_moderate", args=[comment.pk, decision.action]),
+                )
+                for decision in (decisions_for(comment) if moderator else [])
+            ]
+        self.result_list = comments
+        self.queue = request.GET.get(QueueFilter.parameter_name)
+        if self.query:
+            self.empty_message = f"No comments match “{self.query}”."
+        else:
+            self.empty_message = EMPTY_QUEUES.get(self.queue, EMPTY_QUEUES[None])
+        created = self.list_display.index("created_at")
+        self.sort_links = [
+            ("Oldest first", self.get_query_string({ORDER_VAR: str(created)})),
+            ("Newest first", self.get_query_string({ORDER_VAR: f"-{created}"})),
+        ]
 
 
 def count_of(queryset, field: str):
@@ -111,15 +191,56 @@ class CommentModerationForm(forms.ModelForm):
         return status
 
 
+class CommenterForm(forms.Form):
+    """A moderator's note on a commenter, or a new standing with its reason."""
+
+    standing = forms.ChoiceField(choices=Commenter.Standing.choices, required=False)
+    note = forms.CharField(
+        label="Note for moderators",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Never shown to readers.",
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=255,
+        help_text="Kept with a change of standing, e.g. “threats in three comments”.",
+    )
+
+    def __init__(self, *args, commenter: Commenter | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commenter = commenter
+        self.fields["note"].initial = commenter.note if commenter else ""
+
+    def changes(self) -> dict:
+        changes = {"note": self.cleaned_data["note"]}
+        if self.cleaned_data["standing"]:
+            changes.update(
+                standing=self.cleaned_data["standing"], reason=self.cleaned_data["reason"]
+            )
+        return changes
+
+    def done_message(self) -> str:
+        standing = self.cleaned_data["standing"]
+        if not standing:
+            return "The note is saved."
+        return f"The commenter is now: {Commenter.Standing(standing).label.lower()}."
+
+
 def with_queue_columns(queryset):
     """The commenter's history and the open reports of each row, inside the list's one query."""
     by_email = Comment.objects.filter(author_email=OuterRef("author_email"))
-    approved = by_email.filter(status=Comment.Status.APPROVED)
-    rejected = by_email.filter(status__in=[Comment.Status.REJECTED, Comment.Status.SPAM])
     open_reports = CommentReport.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)
     return queryset.annotate(
-        commenter_approved=count_of(approved, "author_email"),
-        commenter_rejected=count_of(rejected, "author_email"),
+        commenter_approved=count_of(
+            by_email.filter(status=Comment.Status.APPROVED), "author_email"
+        ),
+        commenter_rejected=count_of(
+            by_email.filter(status=Comment.Status.REJECTED), "author_email"
+        ),
+        commenter_spam=count_of(by_email.filter(status=Comment.Status.SPAM), "author_email"),
         open_reports=count_of(open_reports, "comment"),
     )
 
@@ -140,7 +261,7 @@ class CommentAdmin(admin.ModelAdmin):
     )
     list_display_links = ("excerpt",)
     list_filter = (QueueFilter, "created_at")
-    list_select_related = ("article", "moderated_by")
+    list_select_related = ("article", "moderated_by", "parent")
     search_fields = ("author_name", "author_email", "body", "article__title")
     actions = ["approve_selected", "reject_selected", "mark_selected_as_spam"]
     readonly_fields = (
@@ -156,14 +277,25 @@ class CommentAdmin(admin.ModelAdmin):
         "reports",
         "moderated_by",
         "moderated_at",
+        "commenter_link",
     )
     fieldsets = [
         ("Comment", {"fields": ("article", "parent", "author_name", "author_email", "user",
                                 "created_at", "body")}),
         ("Moderation", {"fields": ("status", "moderation_reason", "commenter_history",
-                                   "reports", "moderated_by", "moderated_at")}),
+                                   "commenter_link", "reports", "moderated_by",
+                                   "moderated_at")}),
     ]  # fmt: skip
     inlines = [CommentDecisionInline, CommentReportInline]
+
+    change_list_template = "admin/articles/comment/change_list.html"
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+        js = ["js/moderation-queue.js"]
+
+    def get_changelist(self, request, **kwargs):
+        return QueueChangeList
 
     def get_queryset(self, request):
         return with_queue_columns(super().get_queryset(request))
@@ -204,9 +336,10 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="History")
     def commenter_history(self, obj):
         return format_html(
-            "{} approved · {} rejected or spam",
+            "{} approved · {} rejected · {} spam",
             getattr(obj, "commenter_approved", 0),
             getattr(obj, "commenter_rejected", 0),
+            getattr(obj, "commenter_spam", 0),
         )
 
     @admin.display(description="Open reports", ordering="open_reports")
@@ -230,10 +363,18 @@ class CommentAdmin(admin.ModelAdmin):
             " ",
             '<button type="submit" class="button" formaction="{}">{}</button>',
             (
-                (reverse("admin:articles_comment_moderate", args=[obj.pk, status]), label)
-                for status, label in DECISION_LABELS.items()
-                if status != obj.status or (status == Comment.Status.APPROVED and obj.open_reports)
+                (reverse("admin:articles_comment_moderate", args=[obj.pk, d.action]), d.label)
+                for d in decisions_for(obj)
             ),
+        )
+
+    @admin.display(description="Commenter's record")
+    def commenter_link(self, obj):
+        if obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">All comments by this commenter, notes, ban or pre-moderate</a>',
+            reverse("admin:articles_comment_commenter", args=[obj.pk]),
         )
 
     def get_urls(self):
@@ -243,6 +384,11 @@ class CommentAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.moderate_view),
                 name="articles_comment_moderate",
             ),
+            path(
+                "<int:object_id>/commenter/",
+                self.admin_site.admin_view(self.commenter_view),
+                name="articles_comment_commenter",
+            ),
             *super().get_urls(),
         ]
 
@@ -250,15 +396,53 @@ class CommentAdmin(admin.ModelAdmin):
         return require_POST(self._moderate)(request, object_id, status)
 
     def _moderate(self, request, object_id, status):
-        if not self.has_moderate_permission(request) or status not in DECISION_LABELS:
+        if not self.has_moderate_permission(request):
             raise PermissionDenied
+        if status not in (*DECISION_LABELS, KEEP, TAKE_DOWN):
+            raise Http404("No such decision.")
         comment = get_object_or_404(Comment, pk=object_id)
-        comment_services.comment_moderate(comment=comment, status=status, user=request.user)
-        self.message_user(request, f"Comment by “{comment.author_name}” is now {status}.")
+        try:
+            if status == KEEP:
+                comment_services.comment_keep(comment=comment, user=request.user)
+                done = "kept up; its reports are resolved"
+            elif status == TAKE_DOWN:
+                comment_services.comment_take_down(comment=comment, user=request.user)
+                done = "taken down"
+            else:
+                comment_services.comment_moderate(comment=comment, status=status, user=request.user)
+                done = f"now {status}"
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(request, f"Comment by “{comment.author_name}” {done}.")
         back = request.META.get("HTTP_REFERER", "")
         if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
             back = reverse("admin:articles_comment_changelist")
         return HttpResponseRedirect(back)
+
+    def commenter_view(self, request, object_id):
+        """Coral's user drawer, as a page: everything one commenter wrote, what moderators
+        noted, and their standing, which a moderator may change here."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        comment = get_object_or_404(Comment, pk=object_id)
+        email = comment.author_email
+        form = CommenterForm(request.POST or None, commenter=comment_selectors.commenter(email))
+        if request.method == "POST" and form.is_valid():
+            comment_services.commenter_update(email=email, user=request.user, **form.changes())
+            self.message_user(request, form.done_message())
+            return HttpResponseRedirect(request.path)
+        record = comment_selectors.commenter_record(email)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Commenter: {comment.author_name}",
+            "comment": comment,
+            "email": email,
+            "form": form,
+            **record,
+        }
+        return TemplateResponse(request, "admin/articles/comment/commenter.html", context)
 
     def _decide(self, request, queryset, status):
         count = 0
@@ -305,6 +489,55 @@ class ModerationSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class CommenterStandingChangeInline(admin.TabularInline):
+    model = CommenterStandingChange
+    fields = ("changed_at", "from_standing", "to_standing", "changed_by", "reason")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "changes of standing"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Commenter)
+class CommenterAdmin(admin.ModelAdmin):
+    """The commenters moderators have noted, banned or put on pre-moderation."""
+
+    list_display = ("email", "standing", "note", "updated_at")
+    list_filter = ("standing",)
+    search_fields = ("email", "note")
+    fields = ("email", "standing", "note")
+    readonly_fields = ("email",)
+    inlines = [CommenterStandingChangeInline]
+
+    def has_add_permission(self, request):
+        # A commenter is known from their comments; moderators act on them from there.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        moderator = request.user.has_perm("articles.moderate_comment")
+        return moderator and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        comment_services.commenter_update(
+            email=obj.email,
+            user=request.user,
+            standing=obj.standing if "standing" in form.changed_data else None,
+            note=obj.note,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the standing history is written by the service, never by a form
 
 
 def queue_counts(user) -> dict:

@@ -234,9 +234,16 @@ class Week:
         return comment
 
     def decide(self, key, status):
-        self.day.comments[key] = comment_services.comment_moderate(
-            comment=self.day.comments[key], status=status, user=self.day.moderator
-        )
+        comment, moderator = self.day.comments[key], self.day.moderator
+        if status == "keep":
+            decided = comment_services.comment_keep(comment=comment, user=moderator)
+        elif status == "take down":
+            decided = comment_services.comment_take_down(comment=comment, user=moderator)
+        else:
+            decided = comment_services.comment_moderate(
+                comment=comment, status=status, user=moderator
+            )
+        self.day.comments[key] = decided
 
     def report(self, key, readers, reason=CommentReport.Reason.ABUSIVE):
         for reader in range(readers):
@@ -452,9 +459,9 @@ COMMENTS = [
     Posted((3, 15), "archived", "on archived", "Fay", "Sad to read this.", ("approved",)),
     Posted((3, 15), "archived", "pending on archived", "Gil", "Any news since?"),
     Posted((4, 9), "published", "taken down", "Rude", "Shameful coverage, shame on you all.",
-           ("approved", 3, "rejected")),
+           ("approved", 3, "take down")),
     Posted((4, 9), "published", "kept up", "Blunt", "The talks will fail, mark my words.",
-           ("approved", 4, "approved")),
+           ("approved", 4, "keep")),
     Posted((5, 11), "published", "false positive", "Ira", "See www.un.org for the statement.",
            ("spam", "approved")),
     Posted((5, 11), "published", "by moderator", "The moderators", "Please keep it civil.",
@@ -483,6 +490,19 @@ def comments_of_the_week(week: Week) -> None:
                     week.report(posted.key, readers=step)
                 else:
                     week.decide(posted.key, step)
+    # The moderators' word on two commenters, and what it does to their next comments.
+    with week.at(6, 21):
+        moderator = week.day.moderator
+        for key, standing, reason in [
+            ("taken down", "banned", "Abuse, twice."),
+            ("reported", "premoderated", "Reported three times."),
+        ]:
+            comment_services.commenter_update(
+                email=week.day.comments[key].author_email, standing=standing, reason=reason,
+                note=f"{reason} Watch.", user=moderator,
+            )  # fmt: skip
+        week.comment("published", "by banned", "Rude", "Still shameful.")
+        week.comment("published", "by premoderated", "Hot", "Still a farce.")
 
 
 def assert_the_week_reached_every_state(day: NewsroomDay) -> None:
@@ -518,3 +538,6 @@ def assert_the_week_reached_every_state(day: NewsroomDay) -> None:
     assert day.comments["pending suspect"].moderation_reason.startswith("Suspect word")
     assert Comment.objects.reported().filter(pk=day.comments["reported"].pk).exists()
     assert day.comments["taken down"].reports.filter(resolved_at__isnull=False).count() == 3
+    assert day.comments["kept up"].decisions.last().reason.startswith("Kept up after 4 reports")
+    assert day.comments["by banned"].moderation_reason == "Banned commenter."
+    assert day.comments["by premoderated"].status == Comment.Status.PENDING

@@ -167,6 +167,9 @@ def newsroom_rules(day, role, name, model, obj):
         # "Editors, and analysts who have submitted, see it side by side."
         assessed = obj.assessments.filter(analyst=user).exists()
         return OPENS if user.has_perm("bias.publish_rating") or assessed else REFUSED
+    if name == "admin:articles_comment_commenter":
+        # A commenter's record (their email, every comment, notes, ban) is the moderators'.
+        return OPENS if user.has_perm("articles.moderate_comment") else REFUSED
     if role == "Moderator" and model is Article:
         return REFUSED  # moderators moderate comments; articles are not theirs
     if role == "Bias analyst" and model is Comment:

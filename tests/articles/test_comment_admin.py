@@ -29,7 +29,7 @@ INLINES = {f"{prefix}-{name}": "0" for prefix in ("decisions", "reports")
 
 def rows(response) -> list[str]:
     soup = BeautifulSoup(response.content, "html.parser")
-    return [cell.get_text() for cell in soup.select("#result_list .field-excerpt")]
+    return [card.get_text(strip=True) for card in soup.select(".queue-card .queue-card__body")]
 
 
 def test_queue_shows_pending_first_then_oldest_first(client, moderator):
@@ -79,7 +79,7 @@ def test_one_click_decision_per_row(client, moderator, status):
 def test_one_click_decisions_need_post_and_a_real_decision(client, moderator):
     comment = CommentFactory(status="pending")
     assert client.get(f"{CHANGELIST}{comment.pk}/moderate/approved/").status_code == 405
-    assert client.post(f"{CHANGELIST}{comment.pk}/moderate/pending/").status_code == 403
+    assert client.post(f"{CHANGELIST}{comment.pk}/moderate/pending/").status_code == 404
     assert client.post(f"{CHANGELIST}999999/moderate/approved/").status_code == 404
     comment.refresh_from_db()
     assert comment.status == "pending"
@@ -148,12 +148,17 @@ def test_rows_show_article_reason_and_commenter_history(client, moderator):
         moderation_reason="Suspect word: “traitor”.", body="x" * 500,
     )  # fmt: skip
     soup = BeautifulSoup(client.get(CHANGELIST + "?queue=pending").content, "html.parser")
-    row = soup.select_one("#result_list tbody tr")
-    assert row.select_one(".field-article").get_text() == "Talks in Istanbul"
-    assert row.select_one(".field-moderation_reason").get_text() == "Suspect word: “traitor”."
-    history = row.select_one(".field-commenter_history").get_text()
-    assert history == "2 approved · 2 rejected or spam"
-    assert len(row.select_one(".field-excerpt").get_text()) <= 120
+    card = soup.select_one(".queue-card")
+    assert card.select_one(".queue-card__meta a").get_text() == "Talks in Istanbul"
+    facts = [li.get_text(" ", strip=True) for li in card.select(".queue-card__facts li")]
+    assert "Rule: Suspect word: “traitor”." in facts
+    assert any(f.startswith("Commenter: 2 approved · 1 rejected · 1 spam") for f in facts)
+    # The whole comment is on the card, beside its decisions.
+    assert card.select_one(".queue-card__body").get_text(strip=True) == "x" * 500
+    main = card.select_one(".queue-card__main")
+    assert [b.get_text(" ", strip=True) for b in main.select(".queue-card__decide button")] == [
+        "Approve a", "Reject r", "Spam s"
+    ]  # fmt: skip
 
 
 def test_queue_queries_do_not_grow_with_rows(client, moderator, django_assert_num_queries):
@@ -309,6 +314,138 @@ def test_the_moderated_column_says_who_decided_and_when(client, moderator):
     comment = comment_services.comment_approve(comment=CommentFactory(status="pending"),
                                                user=moderator)  # fmt: skip
     soup = BeautifulSoup(client.get(CHANGELIST).content, "html.parser")
-    cell = soup.select_one("#result_list .field-moderated").get_text(" ", strip=True)
+    facts = [li.get_text(" ", strip=True) for li in soup.select(".queue-card__facts li")]
     when = timezone.localtime(comment.moderated_at)
-    assert cell == f"{moderator.username} {when.day} {when:%b %Y}, {when:%H:%M}"
+    assert f"Decided {when.day} {when:%b %Y}, {when:%H:%M} by {moderator.username}" in facts
+
+
+def card_of(response, comment):
+    soup = BeautifulSoup(response.content, "html.parser")
+    return soup.find(id=f"queue-comment-{comment.pk}")
+
+
+def test_a_reply_shows_what_it_replies_to(client, moderator):
+    parent = CommentFactory(author_name="Maria", body="The talks will fail.")
+    reply = CommentFactory(article=parent.article, parent=parent, status="pending", body="Why?")
+    card = card_of(client.get(CHANGELIST + "?queue=pending"), reply)
+    assert card.select_one(".queue-card__parent").get_text(" ", strip=True) == (
+        "In reply to Maria: The talks will fail."
+    )
+
+
+def report(comment, *reasons):
+    from articles import comment_services
+
+    for n, reason in enumerate(reasons):
+        comment_services.comment_report(
+            comment=comment,
+            reporter_key=comment_services.reporter_key(ip_address=f"192.0.2.{n}"),
+            reason=reason,
+        )
+
+
+@pytest.mark.parametrize(("action", "status"), [("keep", "approved"), ("take_down", "rejected")])
+def test_the_reported_queue_keeps_up_or_takes_down(client, moderator, settings, action, status):
+    settings.NEWSROOM_COMMENTS_REPORT_THRESHOLD = 2
+    comment = CommentFactory(body="Contested words")
+    report(comment, "abusive", "abusive", "spam")
+    page = client.get(CHANGELIST + "?queue=reported")
+    card = card_of(page, comment)
+    facts = [li.get_text(" ", strip=True) for li in card.select(".queue-card__facts li")]
+    assert "Reported: Abusive or offensive ×2, Spam or advertising ×1" in facts
+    assert "3 open reports" in card.select_one(".queue-card__head").get_text(" ", strip=True)
+    buttons = {b.get_text(" ", strip=True): b["formaction"] for b in card.select("button")}
+    assert list(buttons) == ["Keep up a", "Take down r", "Spam s"]
+    label = "Keep up a" if action == "keep" else "Take down r"
+    response = client.post(
+        buttons[label], HTTP_REFERER=f"http://testserver{CHANGELIST}?queue=reported"
+    )
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == status
+    decision = comment.decisions.get()
+    assert decision.decided_by == moderator and "after 3 reports" in decision.reason
+    assert not comment.reports.filter(resolved_at__isnull=True).exists()
+    after = client.get(CHANGELIST + "?queue=reported")
+    assert card_of(after, comment) is None
+    assert "nothing readers flagged is waiting" in after.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("queue", "words"),
+    [("pending", "No comments are waiting for a moderator"), ("spam", "No comments marked as spam"),
+     ("approved", "No approved comments yet")],
+)  # fmt: skip
+def test_an_empty_queue_says_so_in_words(client, moderator, queue, words):
+    assert words in client.get(f"{CHANGELIST}?queue={queue}").content.decode()
+
+
+def test_the_commenter_page_lists_their_comments_and_bans_them(client, moderator):
+    from articles import comment_services
+
+    theirs = [CommentFactory(author_email="troll@example.org", body=f"Rant {n}") for n in range(3)]
+    CommentFactory(author_email="other@example.org", body="Someone else")
+    page = client.get(f"{CHANGELIST}{theirs[0].pk}/commenter/")
+    text = page.content.decode()
+    assert all(f"Rant {n}" in text for n in range(3)) and "Someone else" not in text
+    assert "troll@example.org" in text
+    response = client.post(
+        f"{CHANGELIST}{theirs[0].pk}/commenter/",
+        {"standing": "banned", "note": "Threats, three times.", "reason": "threats"},
+    )
+    assert response.status_code == 302
+    page = client.get(f"{CHANGELIST}{theirs[0].pk}/commenter/").content.decode()
+    assert "Threats, three times." in page and "Restore good standing" in page
+    # The next comment is held as spam, by the service, whatever the page shows.
+    next_one = comment_services.comment_create(
+        article=theirs[0].article, author_name="T", author_email="troll@example.org", body="Again"
+    )
+    assert (next_one.status, next_one.moderation_reason) == ("spam", "Banned commenter.")
+    assert Comment.objects.filter(author_email="troll@example.org").count() == 4
+    queue = client.get(CHANGELIST)
+    card = card_of(queue, next_one)
+    assert "Banned" in card.select_one(".queue-card__head").get_text()
+    assert "Threats, three times." in card.get_text()
+    client.post(f"{CHANGELIST}{theirs[0].pk}/commenter/", {"standing": "good", "note": ""})
+    assert comment_services.commenter_standing(email="troll@example.org") == "good"
+
+
+@pytest.mark.parametrize("role", ["Journalists", "Editors", "Bias analysts"])
+def test_only_moderators_open_or_act_on_a_commenter(client, role):
+    comment = CommentFactory(author_email="reader@example.org")
+    client.force_login(staff_member(role))
+    url = f"{CHANGELIST}{comment.pk}/commenter/"
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"standing": "banned"}).status_code == 403
+    from articles.models import Commenter
+
+    assert not Commenter.objects.exists()
+
+
+def test_the_queue_costs_the_same_queries_for_5_and_50_cards(client, moderator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles import comment_services
+
+    def queries_for(count):
+        Comment.objects.all().delete()
+        article = ArticleFactory()
+        parent = CommentFactory(article=article)
+        for n in range(count):
+            email = f"r{n % 4}@example.org"
+            comment = CommentFactory(
+                article=article, author_email=email, parent=parent if n % 2 else None
+            )
+            report(comment, "spam")
+            comment_services.commenter_update(email=email, note=f"note {n}", user=moderator)
+            if n % 3 == 0:
+                comment_services.comment_reject(comment=comment, user=moderator)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(CHANGELIST)
+        assert (
+            len(BeautifulSoup(response.content, "html.parser").select(".queue-card")) == count + 1
+        )
+        return len(captured)
+
+    assert queries_for(5) == queries_for(50)
