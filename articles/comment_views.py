@@ -32,6 +32,7 @@ def render_article_page(request, article: Article, *, form: CommentForm | None =
     if form is None:
         form = CommentForm(article=article, initial=_initial(request.user, replying_to))
     context.update(
+        **_placed_notices(request, threads),
         comment_count=comment_selectors.thread_size(threads),
         comments_open=comment_services.comments_open(article=article),
         comment_form=form,
@@ -40,6 +41,29 @@ def render_article_page(request, article: Article, *, form: CommentForm | None =
         **metadata.article_metadata(request, article),
     )
     return render(request, "articles/article_detail.html", context, status=status)
+
+
+# A notice shown where the reader is: beside the comment they reported, or at the form.
+AT_FORM = "at-comment-form"
+
+
+def _at_comment(comment: Comment) -> str:
+    return f"at-comment-{comment.pk}"
+
+
+def _placed_notices(request, threads) -> dict:
+    """Each waiting message beside what it is about; the rest above the comments."""
+    by_place: dict[str, list] = {}
+    for message in messages.get_messages(request):
+        by_place.setdefault(message.extra_tags or "", []).append(message)
+    for comment in threads:
+        for shown in (comment, *getattr(comment, "thread", [])):
+            shown.notices = by_place.pop(_at_comment(shown), [])
+    form_notices = by_place.pop(AT_FORM, [])
+    return {
+        "form_notices": form_notices,
+        "comment_notices": [message for placed in by_place.values() for message in placed],
+    }
 
 
 def _initial(user, replying_to: Comment | None) -> dict:
@@ -59,11 +83,11 @@ def comment_post(request, slug):
     form = CommentForm(request.POST, article=article)
     if not form.is_valid():
         return render_article_page(request, article, form=form, status=400)
-    back = f"{article.get_absolute_url()}#comments"
+    back = f"{article.get_absolute_url()}#comment-form"
     if form.is_bot:
         # Look like success, so that the bot learns nothing.
         logger.info("comment on article %s dropped: honeypot filled", article.pk)
-        messages.success(request, AWAITING_MODERATION)
+        messages.success(request, AWAITING_MODERATION, extra_tags=AT_FORM)
         return redirect(back)
     email = form.cleaned_data["author_email"]
     if not _within_rate_limit(request, email=email):
@@ -89,9 +113,9 @@ def comment_post(request, slug):
         if not stored:
             _give_back_email_count(email)
     if comment.status == Comment.Status.APPROVED:
-        messages.success(request, PUBLISHED)
+        messages.success(request, PUBLISHED, extra_tags=_at_comment(comment))
         return redirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
-    messages.success(request, AWAITING_MODERATION)
+    messages.success(request, AWAITING_MODERATION, extra_tags=AT_FORM)
     return redirect(back)
 
 
@@ -108,9 +132,15 @@ def comment_report(request, slug, pk):
         reason=reason,
     )
     if created:
-        messages.success(request, "Thanks — a moderator will look at this comment.")
+        messages.success(
+            request,
+            "Thanks — a moderator will look at this comment.",
+            extra_tags=_at_comment(comment),
+        )
     else:
-        messages.info(request, "You have already reported this comment.")
+        messages.info(
+            request, "You have already reported this comment.", extra_tags=_at_comment(comment)
+        )
     return redirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
 
 

@@ -50,8 +50,11 @@ def article():
 
 def test_posting_stores_a_pending_comment_and_says_so(client, article):
     response = client.post(comment_url(article), form_data(), follow=True)
-    assert response.redirect_chain == [(f"{article.get_absolute_url()}#comments", 302)]
-    assert "Thanks — your comment is awaiting moderation" in response.content.decode()
+    assert response.redirect_chain == [(f"{article.get_absolute_url()}#comment-form", 302)]
+    # Told at the form, where the reader is, not above the comments they scrolled past.
+    form = comments_section(response).find(id="comment-form")
+    assert "Thanks — your comment is awaiting moderation" in form.get_text()
+    assert len(comments_section(response).select(".message")) == 1
     comment = Comment.objects.get()
     assert (comment.status, comment.author_name, comment.author_email) == (
         "pending", "Ayşe Reader", "ayse@example.org"
@@ -447,3 +450,27 @@ def test_refused_posts_do_not_silence_the_commenter_whose_email_they_carry(setti
     assert reader.post(comment_url(article), form_data(body="My own view")).status_code == 302
     assert Comment.objects.filter(author_email=victim).count() == 2
     assert reader.post(comment_url(article), form_data(body="And more")).status_code == 429
+
+
+def test_a_report_is_confirmed_beside_the_comment_reported(client, article):
+    comments = [CommentFactory(article=article, body=f"Comment {n}") for n in range(30)]
+    reported = comments[25]
+    response = client.post(report_url(reported), {"reason": "abusive"}, follow=True)
+    assert response.redirect_chain[-1][0].endswith(f"#comment-{reported.pk}")
+    section = comments_section(response)
+    notice = section.select(".message")
+    assert len(notice) == 1
+    assert notice[0].find_parent("article")["id"] == f"comment-{reported.pk}"
+    assert "a moderator will look at this comment" in notice[0].get_text()
+    again = client.post(report_url(reported), {"reason": "spam"}, follow=True)
+    notice = comments_section(again).select(".message")
+    assert [n.find_parent("article")["id"] for n in notice] == [f"comment-{reported.pk}"]
+    assert "already reported" in notice[0].get_text()
+
+
+def test_a_reply_reported_is_confirmed_beside_the_reply(client, article):
+    parent = CommentFactory(article=article)
+    reply = CommentFactory(article=article, parent=parent, body="A reply")
+    response = client.post(report_url(reply), {"reason": "spam"}, follow=True)
+    notice = comments_section(response).select(".message")
+    assert [n.find_parent("article")["id"] for n in notice] == [f"comment-{reply.pk}"]
