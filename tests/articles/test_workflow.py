@@ -481,3 +481,38 @@ def test_edit_rights_by_role_and_state(people, client, role, whose, status, expe
         assert response.status_code == expected
     assert article.title == ("After" if expected == 302 else "Before")
     assert article.status == status
+
+
+def test_a_revision_past_todays_bounds_is_refused_whole(people, client, monkeypatch):
+    from articles import markdown
+    from articles.revisions import versions_of
+
+    article = ready_article(people["author"], title="First title")
+    client.force_login(people["editor"])
+    section = article.sections.get()
+    form = {
+        "sections-TOTAL_FORMS": "1",
+        "sections-INITIAL_FORMS": "1",
+        "sections-0-id": str(section.pk),
+        "sections-0-article": str(article.pk),
+        "sections-0-kind": "background",
+        "sections-0-heading": "",
+        "sections-0-body": "A background long enough.",
+        "sections-0-position": "0",
+    }
+    assert admin_save(client, article, **form).status_code == 302
+    article.refresh_from_db()
+    form["sections-0-body"] = "Short."
+    assert admin_save(client, article, title="Second title", **form).status_code == 302
+    older = list(versions_of(article))[1]
+    # The bounds tighten after the older text was saved.
+    monkeypatch.setattr(markdown, "MAX_LENGTH", 10)
+    markdown._parse.cache_clear()
+    response = client.post(
+        f"/admin/articles/article/{article.pk}/revisions/{older.pk}/restore/", follow=True
+    )
+    assert response.status_code == 200
+    assert "cannot be restored" in response.content.decode()
+    article.refresh_from_db()
+    assert article.title == "Second title"
+    assert [s.body for s in article.sections.all()] == ["Short."]
