@@ -516,3 +516,18 @@ def test_a_revision_past_todays_bounds_is_refused_whole(people, client, monkeypa
     article.refresh_from_db()
     assert article.title == "Second title"
     assert [s.body for s in article.sections.all()] == ["Short."]
+
+
+def test_comparing_two_long_texts_rewritten_throughout_is_a_line_diff():
+    from articles.revisions import Snapshot, compare
+
+    def snapshot(seed):
+        words = ["talks", "peace", "delegation", "minister", "said", "the", "a", "on"]
+        lines = [" ".join(words[(seed * n + k) % 8] for k in range(8)) for n in range(2000)]
+        section = {"heading": "Background", "kind": "background", "body": "\n".join(lines)}
+        return Snapshot(article={"title": "T", "summary": "S"}, sections=[section], delegations=[])
+
+    diffs = {diff.name: diff for diff in compare(snapshot(3), snapshot(5))}
+    kinds = [kind for kind, _ in diffs["Sections"].lines]
+    assert diffs["Sections"].changed and not diffs["Title"].changed
+    assert kinds.count("removed") == kinds.count("added") > 1000
