@@ -16,6 +16,10 @@ from articles.services import (
 from articles.text import validate_visible, visible_or_blank
 
 
+# Enough to file any story; few enough that one save writes a bounded number of rows.
+MAX_TAGS = 20
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The article's text, plus the workflow move to make when it is saved.
 
@@ -70,6 +74,12 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean_tags(self):
         names = self.cleaned_data["tags"]
+        if len(names) > MAX_TAGS:
+            raise ValidationError(
+                "An article has at most %(limit)s tags (this has %(count)s).",
+                code="too_many_tags",
+                params={"limit": MAX_TAGS, "count": len(names)},
+            )
         unusable = [name for name in names if not Tag().slugify(name)]
         if unusable:
             raise ValidationError(

@@ -531,3 +531,13 @@ def test_an_editor_merges_tags_chosen_in_the_list(editor_client):
     response = editor_client.post("/admin/taggit/tag/merge-tags/", {"new_tag_name": "Kyiv"})
     assert response.status_code == 302
     assert list(article.tags.names()) == ["Kyiv"]
+
+
+def test_an_article_has_a_bounded_number_of_tags(editor_client):
+    data = article_post_data(tags=", ".join(f"tag {n}" for n in range(21)))
+    response = editor_client.post("/admin/articles/article/add/", data)
+    assert response.status_code == 200
+    assert "An article has at most 20 tags (this has 21)." in response.content.decode()
+    assert not Article.objects.exists()
+    data = article_post_data(tags=", ".join(f"tag {n}" for n in range(20)))
+    assert editor_client.post("/admin/articles/article/add/", data).status_code == 302
