@@ -121,14 +121,16 @@ class QueueFilter(admin.SimpleListFilter):
     title = "queue"
     parameter_name = "queue"
 
+    QUEUES = [
+        ("pending", "Pending"),
+        ("reported", "Reported"),
+        ("approved", "Approved"),
+        ("rejected", "Rejected"),
+        ("spam", "Spam"),
+    ]
+
     def lookups(self, request, model_admin):
-        return [
-            ("pending", "Pending"),
-            ("reported", "Reported"),
-            ("approved", "Approved"),
-            ("rejected", "Rejected"),
-            ("spam", "Spam"),
-        ]
+        return self.QUEUES
 
     def queryset(self, request, queryset):
         if self.value() == "reported":
@@ -296,6 +298,11 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return QueueChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        queue = dict(QueueFilter.QUEUES).get(request.GET.get(QueueFilter.parameter_name))
+        title = f"Comments: {queue.lower()}" if queue else "Comments: all queues"
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
     def get_queryset(self, request):
         return with_queue_columns(super().get_queryset(request))

@@ -55,7 +55,7 @@ def test_a_moderator_approves_a_comment_and_the_reader_sees_it(seed_article, sta
     admin_login(moderator, staff("Moderators"))
     page = moderator.page
     page.get_by_role("link", name="Comments", exact=True).first.click()
-    page.get_by_role("heading", name="Select comment to change").wait_for()
+    page.get_by_role("heading", name="Comments: all queues").wait_for()
     moderator.screenshot("comments")
     page.get_by_role("link", name="Pending", exact=True).click()
     page.wait_for_url("**queue=pending**")
