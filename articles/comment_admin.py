@@ -411,13 +411,13 @@ class CommentAdmin(admin.ModelAdmin):
         try:
             if status == KEEP:
                 comment_services.comment_keep(comment=comment, user=request.user)
-                done = "kept up; its reports are resolved"
+                done = "is kept up; its reports are resolved"
             elif status == TAKE_DOWN:
                 comment_services.comment_take_down(comment=comment, user=request.user)
-                done = "taken down"
+                done = "is taken down"
             else:
                 comment_services.comment_moderate(comment=comment, status=status, user=request.user)
-                done = f"now {status}"
+                done = f"is now {status}"
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
         else:
