@@ -15,7 +15,6 @@ from articles.services import (
 )
 from articles.text import validate_visible, visible_or_blank
 
-
 # Enough to file any story; few enough that one save writes a bounded number of rows.
 MAX_TAGS = 20
 
