@@ -35,11 +35,6 @@ from articles.models import (
     ModerationSettings,
 )
 
-DECISION_LABELS = {
-    Comment.Status.APPROVED: "Approve",
-    Comment.Status.REJECTED: "Reject",
-    Comment.Status.SPAM: "Spam",
-}
 KEEP, TAKE_DOWN = "keep", "take_down"
 
 
@@ -140,34 +135,32 @@ class QueueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CommentReportInline(admin.TabularInline):
+class HistoryInline(admin.TabularInline):
+    """Rows that record what happened: shown, never added, changed or deleted by hand."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CommentReportInline(HistoryInline):
     model = CommentReport
     fields = ("reason", "created_at", "resolved_at")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
-class CommentDecisionInline(admin.TabularInline):
+class CommentDecisionInline(HistoryInline):
     model = CommentDecision
     fields = ("decided_at", "from_status", "to_status", "decided_by", "reason")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name = "decision"
     verbose_name_plural = "moderation history"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("decided_by")
@@ -405,7 +398,7 @@ class CommentAdmin(admin.ModelAdmin):
     def _moderate(self, request, object_id, status):
         if not self.has_moderate_permission(request):
             raise PermissionDenied
-        if status not in (*DECISION_LABELS, KEEP, TAKE_DOWN):
+        if status not in (*comment_services.DECISIONS, KEEP, TAKE_DOWN):
             raise Http404("No such decision.")
         comment = get_object_or_404(Comment, pk=object_id)
         try:
@@ -498,19 +491,10 @@ class ModerationSettingsAdmin(admin.ModelAdmin):
         return False
 
 
-class CommenterStandingChangeInline(admin.TabularInline):
+class CommenterStandingChangeInline(HistoryInline):
     model = CommenterStandingChange
     fields = ("changed_at", "from_standing", "to_standing", "changed_by", "reason")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = "changes of standing"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Commenter)

@@ -33,6 +33,11 @@ class CommentsClosed(Exception):
     """The article takes no new comments."""
 
 
+def email_key(email: str) -> str:
+    """An email as comments are stored and commenters known by it: trimmed, lower case."""
+    return email.strip().lower()
+
+
 def comments_open(*, article: Article) -> bool:
     """Open while the article is public, allows comments, and is younger than the limit.
 
@@ -71,7 +76,7 @@ def comment_create(
         if parent.article_id != article.pk or parent.status != Comment.Status.APPROVED:
             raise ValidationError({"parent": "You can only reply to a published comment."})
         parent = parent.parent or parent
-    author_email = author_email.strip().lower()
+    author_email = email_key(author_email)
     staff = user if user is not None and user.is_authenticated and user.is_staff else None
     verdict = moderation.screen(
         rules=ModerationSettings.load(),
@@ -145,7 +150,7 @@ def _recent_duplicate(comment: Comment) -> Comment | None:
 
 def commenter_standing(*, email: str) -> str:
     """How moderators treat this email's comments: in good standing unless they said otherwise."""
-    found = Commenter.objects.filter(email=email.strip().lower()).values_list("standing", flat=True)
+    found = Commenter.objects.filter(email=email_key(email)).values_list("standing", flat=True)
     return found.first() or Commenter.Standing.GOOD
 
 
@@ -246,7 +251,7 @@ def commenter_update(
         raise PermissionDenied("Acting on commenters needs the moderate_comment permission.")
     if standing is not None and standing not in Commenter.Standing.values:
         raise ValidationError(f"“{standing}” is not a commenter standing.")
-    commenter, _ = Commenter.objects.select_for_update().get_or_create(email=email.strip().lower())
+    commenter, _ = Commenter.objects.select_for_update().get_or_create(email=email_key(email))
     if note is not None:
         commenter.note = note.strip()
     previous = commenter.standing

@@ -166,7 +166,9 @@ def _within_rate_limit(request, *, email: str) -> bool:
     period = settings.NEWSROOM_COMMENTS_RATE_PERIOD
     if not ratelimit.hit(scope="comment-ip", key=client_ip(request), limit=limit, period=period):
         return False
-    if not ratelimit.hit(scope="comment-email", key=_email_key(email), limit=limit, period=period):
+    if not ratelimit.hit(
+        scope="comment-email", key=comment_services.email_key(email), limit=limit, period=period
+    ):
         _give_back_email_count(email)
         return False
     return True
@@ -174,12 +176,10 @@ def _within_rate_limit(request, *, email: str) -> bool:
 
 def _give_back_email_count(email: str) -> None:
     ratelimit.give_back(
-        scope="comment-email", key=_email_key(email), period=settings.NEWSROOM_COMMENTS_RATE_PERIOD
+        scope="comment-email",
+        key=comment_services.email_key(email),
+        period=settings.NEWSROOM_COMMENTS_RATE_PERIOD,
     )
-
-
-def _email_key(email: str) -> str:
-    return email.strip().lower()
 
 
 def _rate_limited(request, article: Article):

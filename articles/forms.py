@@ -14,6 +14,7 @@ from articles.services import (
     conflict_message,
 )
 from articles.text import validate_visible, visible_or_blank
+from newsroom.admin import parse_pk
 
 # Enough to file any story; few enough that one save writes a bounded number of rows.
 MAX_TAGS = 20
@@ -176,21 +177,18 @@ class ArticleRowsFormSet(NestedInlineFormSet):
 
     def _posted_ids(self) -> tuple[set[int], bool]:
         """The row ids in the post, and whether any was not an id at all."""
-        pk_field = self.model._meta.pk
+        pk_name = self.model._meta.pk.name
         posted, unreadable, count = set(), False, 0
         for i in range(self.total_form_count()):
-            raw = self.data.get(f"{self.add_prefix(i)}-{pk_field.name}")
+            raw = self.data.get(f"{self.add_prefix(i)}-{pk_name}")
             if raw in (None, ""):
                 continue
-            try:
-                row_id = pk_field.to_python(raw)
-            except ValidationError:
-                row_id = None
-            if isinstance(row_id, int) and -(2**63) <= row_id < 2**63:
+            row_id = parse_pk(raw, self.model)
+            if row_id is None:
+                unreadable = True
+            else:
                 posted.add(row_id)
                 count += 1
-            else:
-                unreadable = True
         # One row sent twice is as wrong as a foreign one.
         return posted, unreadable or count != len(posted)
 

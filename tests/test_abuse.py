@@ -567,3 +567,24 @@ def test_a_form_error_beside_odd_positions_shows_the_form_again(editor_client, p
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
     assert not Article.objects.exists()
+
+
+def test_a_member_may_move_between_the_delegations_of_its_own_article():
+    editor = staff_member("Editors")
+    article = body_article(editor, status=Article.Status.DRAFT, published_at=None)
+    russia, ukraine = article.delegations.order_by("position")
+    moving = russia.members.get(is_head=False)
+    rows = [
+        services.DelegationRow(russia.pk, "Russia", russia.notes, 0),
+        services.DelegationRow(
+            ukraine.pk,
+            "Ukraine",
+            ukraine.notes,
+            1,
+            members=(services.MemberRow(moving.pk, moving.name, moving.role, False, 5),),
+        ),
+    ]
+    services.article_save_body(article=article, user=editor, sections=[], delegations=rows)
+    moving.refresh_from_db()
+    assert moving.delegation == ukraine
+    assert ukraine.members.count() == 3 and russia.members.count() == 1

@@ -64,22 +64,6 @@ STANDARD_VIEWS = ("changelist", "add", "change", "history", "delete")
 
 
 @dataclass(frozen=True)
-class KnownBug:
-    """A failure the crawl found that is not fixed yet: the role's crawl sets it aside, and
-    `test_known_bug_is_fixed` is expected to fail on it, until the fix makes it pass."""
-
-    reason: str
-    roles: tuple[str, ...]
-    url: str  # a regular expression the failing addresses match
-
-    def covers(self, role: str, url: str) -> bool:
-        return role in self.roles and re.search(self.url, url) is not None
-
-
-KNOWN_BUGS: dict = {}
-
-
-@dataclass(frozen=True)
 class Route:
     """One URL pattern as a whole path: "/admin/articles/article/<int:object_id>/change/"."""
 
@@ -582,31 +566,8 @@ def test_the_admin_is_the_newsroom_site():
 def test_every_page_answers_as_the_role_may(client, week, role):
     visits, unfillable = plan(week, role)
     assert not unfillable, f"addresses the crawl cannot fill in: {unfillable}"
-    for name, bug in KNOWN_BUGS.items():
-        if role in bug.roles:
-            assert any(bug.covers(role, visit.url) for visit in visits), f"{name}: no such address"
     failures = open_all(client, week, role, visits)
-    unknown = {
-        url: problem
-        for url, problem in failures.items()
-        if not any(bug.covers(role, url) for bug in KNOWN_BUGS.values())
-    }
-    assert not unknown, report(role, unknown, visits)
-
-
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=bug.reason))
-     for name, bug in KNOWN_BUGS.items()],
-)  # fmt: skip
-def test_known_bug_is_fixed(client, week, name):
-    """Expected to fail while the bug lasts. The fix makes it pass, which a strict xfail
-    reports as a failure until the bug's KNOWN_BUGS entry goes."""
-    bug = KNOWN_BUGS[name]
-    for role in bug.roles:
-        visits = [visit for visit in plan(week, role)[0] if bug.covers(role, visit.url)]
-        failures = open_all(client, week, role, visits)
-        assert not failures, report(role, failures, visits)
+    assert not failures, report(role, failures, visits)
 
 
 def test_the_crawl_opens_every_address_the_site_has(week):

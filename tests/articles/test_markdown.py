@@ -114,17 +114,23 @@ def test_markdown_over_the_bounds_is_a_form_error(client, field, source, message
     assert not Article.objects.exists() and not Section.objects.exists()
 
 
-@pytest.mark.django_db
-def test_an_article_holds_a_bounded_number_of_sections(client):
+def with_sections(bodies: list[str]) -> dict:
+    """The add form's fields, with one text section per body."""
     from tests.articles.test_admin import article_post_data
 
-    data = article_post_data(**{"sections-TOTAL_FORMS": "31"})
-    for index in range(31):
+    data = article_post_data(**{"sections-TOTAL_FORMS": str(len(bodies))})
+    for index, body in enumerate(bodies):
         data.update({
             f"sections-{index}-kind": "text",
-            f"sections-{index}-body": f"Paragraph {index}.",
+            f"sections-{index}-body": body,
             f"sections-{index}-position": str(index),
         })  # fmt: skip
+    return data
+
+
+@pytest.mark.django_db
+def test_an_article_holds_a_bounded_number_of_sections(client):
+    data = with_sections([f"Paragraph {index}." for index in range(31)])
     client.force_login(staff_member("Editors"))
     response = client.post("/admin/articles/article/add/", data)
     assert response.status_code == 200
@@ -134,15 +140,7 @@ def test_an_article_holds_a_bounded_number_of_sections(client):
 
 @pytest.mark.django_db
 def test_the_sections_of_one_article_are_bounded_together(client):
-    from tests.articles.test_admin import article_post_data
-
-    data = article_post_data(**{"sections-TOTAL_FORMS": "6"})
-    for index in range(6):
-        data.update({
-            f"sections-{index}-kind": "text",
-            f"sections-{index}-body": "word " * 3500,  # 17,500 characters each
-            f"sections-{index}-position": str(index),
-        })  # fmt: skip
+    data = with_sections(["word " * 3500] * 6)  # 17,500 characters each
     client.force_login(staff_member("Editors"))
     response = client.post("/admin/articles/article/add/", data)
     assert response.status_code == 200

@@ -251,20 +251,24 @@ def test_editors_edit_published_articles_live_with_a_revision(people, client):
     assert latest.field_dict["title"] == "Corrected headline"
 
 
-def test_revisions_can_be_compared_and_an_old_one_restored(people, client):
-    article = ready_article(people["author"], title="First title")
-    client.force_login(people["editor"])
-    section = article.sections.get()
-    first = {
+def one_section(article, body: str) -> dict:
+    """The change form's fields for the article's one section, with this body."""
+    return {
         "sections-TOTAL_FORMS": "1",
         "sections-INITIAL_FORMS": "1",
-        "sections-0-id": str(section.pk),
+        "sections-0-id": str(article.sections.get().pk),
         "sections-0-article": str(article.pk),
         "sections-0-kind": "background",
         "sections-0-heading": "",
-        "sections-0-body": "Old background.",
+        "sections-0-body": body,
         "sections-0-position": "0",
     }
+
+
+def test_revisions_can_be_compared_and_an_old_one_restored(people, client):
+    article = ready_article(people["author"], title="First title")
+    client.force_login(people["editor"])
+    first = one_section(article, "Old background.")
     assert admin_save(client, article, **first).status_code == 302
     article.refresh_from_db()
     second = {**first, "sections-0-body": "New background.", "sections-0-heading": "Context"}
@@ -489,20 +493,10 @@ def test_a_revision_past_todays_bounds_is_refused_whole(people, client, monkeypa
 
     article = ready_article(people["author"], title="First title")
     client.force_login(people["editor"])
-    section = article.sections.get()
-    form = {
-        "sections-TOTAL_FORMS": "1",
-        "sections-INITIAL_FORMS": "1",
-        "sections-0-id": str(section.pk),
-        "sections-0-article": str(article.pk),
-        "sections-0-kind": "background",
-        "sections-0-heading": "",
-        "sections-0-body": "A background long enough.",
-        "sections-0-position": "0",
-    }
-    assert admin_save(client, article, **form).status_code == 302
+    first = one_section(article, "A background long enough.")
+    assert admin_save(client, article, **first).status_code == 302
     article.refresh_from_db()
-    form["sections-0-body"] = "Short."
+    form = one_section(article, "Short.")
     assert admin_save(client, article, title="Second title", **form).status_code == 302
     older = list(versions_of(article))[1]
     # The bounds tighten after the older text was saved.
