@@ -6,9 +6,10 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        from articles import admin_sorting, page_cache
+        from articles import page_cache
+        from articles.admin import sorting
         from articles.revisions import register_models
 
-        admin_sorting.install()
+        sorting.install()
         register_models()
         page_cache.connect_signals()

@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 
-from articles.comment_selectors import comment_threads
+from articles.comments.selectors import comment_threads
 from articles.models import Article, Section
 from bias.selectors import CARD_FIELDS, current_rating, with_current_rating
 

@@ -1,6 +1,6 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
-from articles import comment_views, feeds, views
+from articles import feeds, views
 
 app_name = "articles"
 
@@ -9,12 +9,7 @@ urlpatterns = [
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("preview/<str:token>/", views.shared_preview, name="preview"),
-    path("articles/<slug:slug>/comments/", comment_views.comment_post, name="comment_post"),
-    path(
-        "articles/<slug:slug>/comments/<int:pk>/report/",
-        comment_views.comment_report,
-        name="comment_report",
-    ),
+    path("", include("articles.comments.urls")),
     path("feeds/latest/", feeds.latest_feed, name="feed_latest"),
     re_path(r"^feeds/tags/(?P<slug>[-\w]+)/$", feeds.tag_feed, name="feed_tag"),
     # Tag slugs edited by hand in the admin may hold any letters, not only ASCII.

@@ -1,13 +1,18 @@
 from django.conf import settings
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from articles import comment_selectors, comment_views, metadata, preview, search, selectors
+from articles import metadata, preview, search, selectors
+from articles.comments import selectors as comment_selectors
+from articles.comments import services as comment_services
+from articles.comments.forms import CommentForm, CommentReportForm
+from articles.comments.notices import placed_notices
+from articles.models import Article
 from articles.page_cache import cache_page_for_readers
 from bias import scale
 from bias.selectors import with_lean
@@ -17,7 +22,33 @@ from bias.selectors import with_lean
 @cache_page_for_readers(query=("reply_to",))
 def article_detail(request, slug):
     article = selectors.article_for_page(slug=slug)
-    return comment_views.render_article_page(request, article)
+    return render_article_page(request, article)
+
+
+def render_article_page(request, article: Article, *, form: CommentForm | None = None, status=200):
+    """The article page with its comments and the comment form (bound after a failed post)."""
+    context = selectors.article_page_context(article)
+    threads = context["comments"]
+    reply_to = form.data.get("parent") if form is not None else request.GET.get("reply_to")
+    replying_to = next((c for c in threads if str(c.pk) == str(reply_to)), None)
+    if form is None and reply_to and replying_to is None:
+        # A reply link to no published comment of this article (taken down, or made up):
+        # the plain page, at its one address, so made-up numbers make no page of their own.
+        return redirect(f"{article.get_absolute_url()}#comments")
+    if form is None:
+        form = CommentForm(
+            article=article, initial=CommentForm.initial_for(request.user, replying_to)
+        )
+    context.update(
+        **placed_notices(request, threads),
+        comment_count=comment_selectors.thread_size(threads),
+        comments_open=comment_services.comments_open(article=article),
+        comment_form=form,
+        replying_to=replying_to,
+        report_form=CommentReportForm(),
+        **metadata.article_metadata(request, article),
+    )
+    return render(request, "articles/article_detail.html", context, status=status)
 
 
 def render_preview(request, article):

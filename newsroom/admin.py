@@ -181,7 +181,7 @@ class NewsroomAdminSite(admin.AdminSite):
         return ChooserAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def index(self, request, extra_context=None):
-        from articles.comment_admin import queue_counts
+        from articles.comments.admin import queue_counts
 
         return super().index(
             request,

@@ -151,7 +151,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 # The same address the comment rate limits use (NEWSROOM_CLIENT_IP_HEADER behind a proxy).
-AXES_CLIENT_IP_CALLABLE = "articles.comment_views.client_ip"
+AXES_CLIENT_IP_CALLABLE = "articles.comments.views.client_ip"
 # Never longer than the column axes stores it in.
 AXES_USERNAME_CALLABLE = "newsroom.signin.throttled_username"
 

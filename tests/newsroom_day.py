@@ -19,7 +19,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import comment_services, services
+from articles import services
+from articles.comments import services as comment_services
 from articles.models import (
     Article,
     Comment,

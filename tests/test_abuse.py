@@ -18,7 +18,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from articles import comment_services, services
+from articles import services
+from articles.comments import services as comment_services
 from articles.models import (
     Article,
     Comment,

@@ -3,7 +3,8 @@ like count as empty, in every form and in every service behind it."""
 
 import pytest
 
-from articles import comment_services, services
+from articles import services
+from articles.comments import services as comment_services
 from articles.models import Article, Comment, Correction
 from articles.text import has_visible_text
 from bias import services as bias_services

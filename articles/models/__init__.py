@@ -1,14 +1,14 @@
 from .article import Article, ArticleQuerySet
-from .comment import Comment
-from .delegation import Delegation, DelegationMember
-from .image import Image, License, Rendition
-from .moderation import (
+from .comment import (
+    Comment,
     CommentDecision,
     Commenter,
     CommenterStandingChange,
     CommentReport,
     ModerationSettings,
 )
+from .delegation import Delegation, DelegationMember
+from .image import Image, License, Rendition
 from .section import Section
 from .workflow import Correction, StatusChange
 

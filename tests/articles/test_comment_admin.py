@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
-from articles.comment_services import comment_report
+from articles.comments.services import comment_report
 from articles.models import Comment, ModerationSettings
 from tests.factories import ArticleFactory, CommentFactory, staff_member
 
@@ -249,7 +249,7 @@ def decide_comments_through_the_services(moderator):
     a reply, and a published comment readers reported past the threshold."""
     from django.conf import settings
 
-    from articles import comment_services
+    from articles.comments import services as comment_services
 
     rules = ModerationSettings.load()
     rules.banned_words = "casino"
@@ -309,7 +309,7 @@ def test_every_queue_opens_once_comments_are_decided(client, role):
 
 
 def test_the_moderated_column_says_who_decided_and_when(client, moderator):
-    from articles import comment_services
+    from articles.comments import services as comment_services
 
     comment = comment_services.comment_approve(comment=CommentFactory(status="pending"),
                                                user=moderator)  # fmt: skip
@@ -334,7 +334,7 @@ def test_a_reply_shows_what_it_replies_to(client, moderator):
 
 
 def report(comment, *reasons):
-    from articles import comment_services
+    from articles.comments import services as comment_services
 
     for n, reason in enumerate(reasons):
         comment_services.comment_report(
@@ -381,7 +381,7 @@ def test_an_empty_queue_says_so_in_words(client, moderator, queue, words):
 
 
 def test_the_commenter_page_lists_their_comments_and_bans_them(client, moderator):
-    from articles import comment_services
+    from articles.comments import services as comment_services
 
     theirs = [CommentFactory(author_email="troll@example.org", body=f"Rant {n}") for n in range(3)]
     CommentFactory(author_email="other@example.org", body="Someone else")
@@ -426,7 +426,7 @@ def test_the_queue_costs_the_same_queries_for_5_and_50_cards(client, moderator):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from articles import comment_services
+    from articles.comments import services as comment_services
 
     def queries_for(count):
         Comment.objects.all().delete()

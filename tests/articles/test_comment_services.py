@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from articles import comment_services
-from articles.comment_services import (
+from articles.comments import services as comment_services
+from articles.comments.services import (
     comment_approve,
     comment_create,
     comment_mark_spam,

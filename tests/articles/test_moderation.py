@@ -1,10 +1,10 @@
-"""The automatic rules (articles/moderation.py), through comment_create as a reader posts."""
+"""The automatic rules (articles/comments/rules.py), through comment_create as a reader posts."""
 
 import pytest
 
-from articles import comment_services
+from articles.comments import services as comment_services
 from articles.models import Comment, ModerationSettings
-from articles.models.moderation import words_pattern
+from articles.models.comment import words_pattern
 from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.http import parse_http_date
 
-from articles import comment_services, services
+from articles import services
+from articles.comments import services as comment_services
 from articles.models import Article, Comment
 from bias import services as bias_services
 from tests.factories import (

@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from articles import comment_services
-from articles.comment_views import AWAITING_MODERATION
+from articles.comments import services as comment_services
+from articles.comments.views import AWAITING_MODERATION
 from articles.models import Comment, Commenter, CommentReport, ModerationSettings
 from tests.e2e.conftest import admin_login
 from tests.factories import CommentFactory

@@ -2,7 +2,7 @@
 
 import pytest
 
-from articles.comment_views import AWAITING_MODERATION
+from articles.comments.views import AWAITING_MODERATION
 from articles.demo import seed
 from articles.models import Comment
 from tests.e2e.conftest import admin_login

@@ -12,7 +12,8 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from articles import moderation, page_cache
+from articles import page_cache
+from articles.comments import rules
 from articles.models import (
     Article,
     Comment,
@@ -78,7 +79,7 @@ def comment_create(
         parent = parent.parent or parent
     author_email = email_key(author_email)
     staff = user if user is not None and user.is_authenticated and user.is_staff else None
-    verdict = moderation.screen(
+    verdict = rules.screen(
         rules=ModerationSettings.load(),
         author_name=author_name,
         author_email=author_email,

@@ -9,9 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from articles import comment_selectors, comment_services, metadata, ratelimit, selectors
-from articles.comment_forms import CommentForm, CommentReportForm
+from articles import selectors as article_selectors
+from articles.comments import ratelimit, services
+from articles.comments.forms import CommentForm, CommentReportForm
+from articles.comments.notices import AT_FORM, at_comment
 from articles.models import Article, Comment, CommentReport
+from articles.views import render_article_page
 
 logger = logging.getLogger(__name__)
 
@@ -19,66 +22,11 @@ AWAITING_MODERATION = "Thanks — your comment is awaiting moderation."
 PUBLISHED = "Thanks — your comment is published."
 
 
-def render_article_page(request, article: Article, *, form: CommentForm | None = None, status=200):
-    """The article page with its comments and the comment form (bound after a failed post)."""
-    context = selectors.article_page_context(article)
-    threads = context["comments"]
-    reply_to = form.data.get("parent") if form is not None else request.GET.get("reply_to")
-    replying_to = next((c for c in threads if str(c.pk) == str(reply_to)), None)
-    if form is None and reply_to and replying_to is None:
-        # A reply link to no published comment of this article (taken down, or made up):
-        # the plain page, at its one address, so made-up numbers make no page of their own.
-        return redirect(f"{article.get_absolute_url()}#comments")
-    if form is None:
-        form = CommentForm(article=article, initial=_initial(request.user, replying_to))
-    context.update(
-        **_placed_notices(request, threads),
-        comment_count=comment_selectors.thread_size(threads),
-        comments_open=comment_services.comments_open(article=article),
-        comment_form=form,
-        replying_to=replying_to,
-        report_form=CommentReportForm(),
-        **metadata.article_metadata(request, article),
-    )
-    return render(request, "articles/article_detail.html", context, status=status)
-
-
-# A notice shown where the reader is: beside the comment they reported, or at the form.
-AT_FORM = "at-comment-form"
-
-
-def _at_comment(comment: Comment) -> str:
-    return f"at-comment-{comment.pk}"
-
-
-def _placed_notices(request, threads) -> dict:
-    """Each waiting message beside what it is about; the rest above the comments."""
-    by_place: dict[str, list] = {}
-    for message in messages.get_messages(request):
-        by_place.setdefault(message.extra_tags or "", []).append(message)
-    for comment in threads:
-        for shown in (comment, *getattr(comment, "thread", [])):
-            shown.notices = by_place.pop(_at_comment(shown), [])
-    form_notices = by_place.pop(AT_FORM, [])
-    return {
-        "form_notices": form_notices,
-        "comment_notices": [message for placed in by_place.values() for message in placed],
-    }
-
-
-def _initial(user, replying_to: Comment | None) -> dict:
-    initial = {"parent": replying_to.pk if replying_to else None}
-    if user.is_authenticated and user.is_staff:
-        initial["author_name"] = user.get_full_name() or user.get_username()
-        initial["author_email"] = user.email
-    return initial
-
-
 @require_POST
 def comment_post(request, slug):
     """Post a comment and come back to the article's comments (POST, redirect, GET)."""
-    article = selectors.article_for_page(slug=slug)
-    if not comment_services.comments_open(article=article):
+    article = article_selectors.article_for_page(slug=slug)
+    if not services.comments_open(article=article):
         return _closed(request, article)
     form = CommentForm(request.POST, article=article)
     if not form.is_valid():
@@ -95,7 +43,7 @@ def comment_post(request, slug):
         return _rate_limited(request, article)
     stored, started = False, timezone.now()
     try:
-        comment = comment_services.comment_create(
+        comment = services.comment_create(
             article=article,
             author_name=form.cleaned_data["author_name"],
             author_email=email,
@@ -104,7 +52,7 @@ def comment_post(request, slug):
             user=request.user,
         )
         stored = comment.pk is not None and comment.created_at >= started
-    except comment_services.CommentsClosed:
+    except services.CommentsClosed:
         return _closed(request, article)
     except ValidationError as error:
         form.add_error(None, error.messages)
@@ -113,7 +61,7 @@ def comment_post(request, slug):
         if not stored:
             _give_back_email_count(email)
     if comment.status == Comment.Status.APPROVED:
-        messages.success(request, PUBLISHED, extra_tags=_at_comment(comment))
+        messages.success(request, PUBLISHED, extra_tags=at_comment(comment))
         return redirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
     messages.success(request, AWAITING_MODERATION, extra_tags=AT_FORM)
     return redirect(back)
@@ -126,20 +74,20 @@ def comment_report(request, slug, pk):
     comment = get_object_or_404(Comment.objects.public(), pk=pk, article=article)
     form = CommentReportForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else CommentReport.Reason.OTHER
-    created = comment_services.comment_report(
+    created = services.comment_report(
         comment=comment,
-        reporter_key=comment_services.reporter_key(ip_address=client_ip(request)),
+        reporter_key=services.reporter_key(ip_address=client_ip(request)),
         reason=reason,
     )
     if created:
         messages.success(
             request,
             "Thanks — a moderator will look at this comment.",
-            extra_tags=_at_comment(comment),
+            extra_tags=at_comment(comment),
         )
     else:
         messages.info(
-            request, "You have already reported this comment.", extra_tags=_at_comment(comment)
+            request, "You have already reported this comment.", extra_tags=at_comment(comment)
         )
     return redirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
 
@@ -167,7 +115,7 @@ def _within_rate_limit(request, *, email: str) -> bool:
     if not ratelimit.hit(scope="comment-ip", key=client_ip(request), limit=limit, period=period):
         return False
     if not ratelimit.hit(
-        scope="comment-email", key=comment_services.email_key(email), limit=limit, period=period
+        scope="comment-email", key=services.email_key(email), limit=limit, period=period
     ):
         _give_back_email_count(email)
         return False
@@ -177,7 +125,7 @@ def _within_rate_limit(request, *, email: str) -> bool:
 def _give_back_email_count(email: str) -> None:
     ratelimit.give_back(
         scope="comment-email",
-        key=comment_services.email_key(email),
+        key=services.email_key(email),
         period=settings.NEWSROOM_COMMENTS_RATE_PERIOD,
     )
 

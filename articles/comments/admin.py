@@ -1,7 +1,7 @@
 """The moderation queue: Coral's queues (pending, reported, decided) in the Django admin.
 
 Moderators decide with one click per row or in bulk; every decision goes
-through `comment_services.comment_moderate`. What a reader wrote is shown,
+through `services.comment_moderate`. What a reader wrote is shown,
 never editable, so nobody can put words in a reader's mouth.
 """
 
@@ -25,7 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
-from articles import comment_selectors, comment_services
+from articles.comments import selectors, services
 from articles.models import (
     Comment,
     CommentDecision,
@@ -83,7 +83,7 @@ class QueueChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
         comments = list(self.result_list)
-        comment_selectors.queue_details(comments)
+        selectors.queue_details(comments)
         moderator = request.user.has_perm("articles.moderate_comment")
         for comment in comments:
             comment.decision_buttons = [
@@ -174,14 +174,14 @@ class CommentModerationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "status" in self.fields:
-            allowed = {*comment_services.DECISIONS, self.instance.status}
+            allowed = {*services.DECISIONS, self.instance.status}
             self.fields["status"].choices = [
                 (value, label) for value, label in Comment.Status.choices if value in allowed
             ]
 
     def clean_status(self):
         status = self.cleaned_data["status"]
-        if "status" in self.changed_data and status not in comment_services.DECISIONS:
+        if "status" in self.changed_data and status not in services.DECISIONS:
             raise forms.ValidationError("Choose approved, rejected or spam.")
         return status
 
@@ -322,7 +322,7 @@ class CommentAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Only the status can change, and only through the service.
         if "status" in form.changed_data:
-            comment_services.comment_moderate(comment=obj, status=obj.status, user=request.user)
+            services.comment_moderate(comment=obj, status=obj.status, user=request.user)
 
     @admin.display(description="Comment")
     def excerpt(self, obj):
@@ -398,18 +398,18 @@ class CommentAdmin(admin.ModelAdmin):
     def _moderate(self, request, object_id, status):
         if not self.has_moderate_permission(request):
             raise PermissionDenied
-        if status not in (*comment_services.DECISIONS, KEEP, TAKE_DOWN):
+        if status not in (*services.DECISIONS, KEEP, TAKE_DOWN):
             raise Http404("No such decision.")
         comment = get_object_or_404(Comment, pk=object_id)
         try:
             if status == KEEP:
-                comment_services.comment_keep(comment=comment, user=request.user)
+                services.comment_keep(comment=comment, user=request.user)
                 done = "is kept up; its reports are resolved"
             elif status == TAKE_DOWN:
-                comment_services.comment_take_down(comment=comment, user=request.user)
+                services.comment_take_down(comment=comment, user=request.user)
                 done = "is taken down"
             else:
-                comment_services.comment_moderate(comment=comment, status=status, user=request.user)
+                services.comment_moderate(comment=comment, status=status, user=request.user)
                 done = f"is now {status}"
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
@@ -427,12 +427,12 @@ class CommentAdmin(admin.ModelAdmin):
             raise PermissionDenied
         comment = get_object_or_404(Comment, pk=object_id)
         email = comment.author_email
-        form = CommenterForm(request.POST or None, commenter=comment_selectors.commenter(email))
+        form = CommenterForm(request.POST or None, commenter=selectors.commenter(email))
         if request.method == "POST" and form.is_valid():
-            comment_services.commenter_update(email=email, user=request.user, **form.changes())
+            services.commenter_update(email=email, user=request.user, **form.changes())
             self.message_user(request, form.done_message())
             return HttpResponseRedirect(request.path)
-        record = comment_selectors.commenter_record(email)
+        record = selectors.commenter_record(email)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -447,7 +447,7 @@ class CommentAdmin(admin.ModelAdmin):
     def _decide(self, request, queryset, status):
         count = 0
         for comment in queryset:
-            comment_services.comment_moderate(comment=comment, status=status, user=request.user)
+            services.comment_moderate(comment=comment, status=status, user=request.user)
             count += 1
         self.message_user(request, f"{count} comment{'s' * (count != 1)} now {status}.",
                           messages.SUCCESS)  # fmt: skip
@@ -520,7 +520,7 @@ class CommenterAdmin(admin.ModelAdmin):
         return moderator and super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        comment_services.commenter_update(
+        services.commenter_update(
             email=obj.email,
             user=request.user,
             standing=obj.standing if "standing" in form.changed_data else None,

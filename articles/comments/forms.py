@@ -2,6 +2,7 @@ from django import forms
 
 from articles.models import Article, Comment, CommentReport
 from articles.text import validate_visible
+from newsroom.people import display_name
 
 BODY_MAX_LENGTH = Comment._meta.get_field("body").max_length
 
@@ -47,6 +48,15 @@ class CommentForm(forms.Form):
         self.fields["author_name"].widget.attrs["autocomplete"] = "name"
         self.fields["author_email"].widget.attrs["autocomplete"] = "email"
         self.fields["body"].widget.attrs["maxlength"] = BODY_MAX_LENGTH
+
+    @staticmethod
+    def initial_for(user, replying_to: Comment | None) -> dict:
+        """A reply names its parent; signed-in staff find their name and email filled in."""
+        initial = {"parent": replying_to.pk if replying_to else None}
+        if user.is_authenticated and user.is_staff:
+            initial["author_name"] = display_name(user)
+            initial["author_email"] = user.email
+        return initial
 
     def clean_parent(self):
         parent_id = self.cleaned_data.get("parent")

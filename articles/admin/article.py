@@ -1,18 +1,14 @@
 import nested_admin
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
-from taggit import admin as taggit_admin
-from taggit.models import Tag
 
-from articles import admin_views as article_admin_views
 from articles import services
+from articles.admin import views as article_admin_views
+from articles.admin.image import image_tag
 from articles.forms import (
     ArticleAdminForm,
     DelegationFormSet,
@@ -21,10 +17,10 @@ from articles.forms import (
     SectionFormSet,
     body_rows,
 )
-from articles.models import Article, Delegation, DelegationMember, Image, Section
+from articles.models import Article, Delegation, DelegationMember, Section
 from bias import selectors as bias_selectors
 from bias.selectors import RATEABLE
-from newsroom.admin import ValidInitialMixin, parse_pk
+from newsroom.admin import ValidInitialMixin
 
 
 class BoundedInlineMixin:
@@ -294,108 +290,3 @@ class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
 
 def _logged(row) -> dict:
     return {"name": str(row._meta.verbose_name), "object": str(row)}
-
-
-def image_tag(image: Image, *, width: int):
-    url = image.thumbnail_url
-    if not url:
-        return "—"
-    return format_html(
-        '<img src="{}" alt="{}" width="{}" class="admin-thumbnail">', url, image.alt_text, width
-    )
-
-
-@admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
-    list_display = ("thumbnail", "alt_text", "credit_line", "license", "dimensions", "created_at")
-    list_filter = ("license",)
-    search_fields = ("alt_text", "caption", "credit", "source")
-    formfield_overrides = {
-        models.URLField: {"assume_scheme": "https"},
-        # The uploader's file name is replaced by a generated one, so its length is no matter.
-        models.ImageField: {"max_length": None},
-    }
-    readonly_fields = ("preview", "credit_line_preview", "dimensions")
-    fieldsets = [
-        (None, {"fields": ("file", "preview", "alt_text", "caption")}),
-        (
-            "Credit and licence",
-            {"fields": ("credit", "license", "source", "source_url", "credit_line_preview")},
-        ),
-        ("File", {"fields": ("dimensions",)}),
-    ]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("renditions")
-
-    @admin.display(description="Image")
-    def thumbnail(self, obj):
-        return image_tag(obj, width=80)
-
-    @admin.display(description="Preview")
-    def preview(self, obj):
-        return image_tag(obj, width=320) if obj.pk else "Shown after saving."
-
-    @admin.display(description="Credit line as it will print")
-    def credit_line_preview(self, obj):
-        return obj.credit_line_html if obj.pk else "Shown after saving."
-
-    @admin.display(description="Size")
-    def dimensions(self, obj):
-        return f"{obj.width} × {obj.height}" if obj.width else "—"
-
-    def has_change_permission(self, request, obj=None):
-        if obj is None:
-            return super().has_change_permission(request)
-        return services.image_can_edit(user=request.user, image=obj)
-
-    def save_model(self, request, obj, form, change):
-        services.image_save(image=obj, file_changed="file" in form.changed_data, user=request.user)
-
-    def delete_model(self, request, obj):
-        services.image_delete(image=obj)
-
-    def delete_queryset(self, request, queryset):
-        for image in queryset.prefetch_related("renditions"):
-            services.image_delete(image=image)
-
-
-class TagAdmin(taggit_admin.TagAdmin):
-    """django-taggit's tag admin, with its "merge tags" step limited to who may change and
-    delete tags, and to tags that exist.
-
-    taggit's own view checks no permission and reads the tag ids straight from the
-    post, so anyone with a view of the tag list could merge tags across every article.
-    """
-
-    @admin.action(description="Merge selected tags", permissions=["change", "delete"])
-    def render_tag_form(self, request, queryset):
-        request.session["selected_tag_ids"] = ",".join(
-            str(pk) for pk in queryset.values_list("pk", flat=True)
-        )
-        return HttpResponseRedirect(reverse("admin:taggit_tag_merge_tags"))
-
-    def merge_tags_view(self, request):
-        if not (self.has_change_permission(request) and self.has_delete_permission(request)):
-            raise PermissionDenied
-        chosen = [
-            parse_pk(pk, Tag) for pk in request.session.get("selected_tag_ids", "").split(",")
-        ]
-        existing = Tag.objects.filter(pk__in=[pk for pk in chosen if pk is not None])
-        request.session["selected_tag_ids"] = ",".join(
-            str(pk) for pk in existing.values_list("pk", flat=True)
-        )
-        if not request.session["selected_tag_ids"]:
-            self.message_user(
-                request, "Choose the tags to merge in the list first.", messages.ERROR
-            )
-            return HttpResponseRedirect(reverse("admin:taggit_tag_changelist"))
-        return super().merge_tags_view(request)
-
-
-admin.site.unregister(Tag)
-admin.site.register(Tag, TagAdmin)
-
-
-# The moderation queue lives in its own module; importing it registers it.
-from articles import comment_admin  # noqa: E402, F401
