@@ -6,7 +6,6 @@ from hashlib import sha256
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Max, Q
-from django.db.models.functions import Greatest, Now
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -15,29 +14,27 @@ from django.utils.html import escape
 from django.views.decorators.http import condition, require_safe
 from taggit.models import Tag
 
-from articles.models import Article
+from articles import hooks
+from articles.models import LAST_CHANGED, Article, public_q
 from articles.page_cache import cache_page_for_readers
-from articles.selectors import articles_for_listing, articles_tagged
-from bias.selectors import current_rating, with_current_rating
+from articles.selectors import articles_for_listing, articles_tagged, with_details
 
 MEDIA_NAMESPACE = "http://search.yahoo.com/mrss/"
-BIAS_CATEGORY_DOMAIN = "tone-and-political-bias"
 # The enclosure: the JPEG or PNG rendition closest to this width.
 ENCLOSURE_WIDTH = 960
 
 
 class NewsroomRssFeed(Rss201rev2Feed):
-    """RSS 2.0 with Media RSS for the lead image and the bias label as its own category."""
+    """RSS 2.0 with Media RSS for the lead image, and categories with a domain (such as
+    the bias label) that the apps registered in `hooks.feed_additions` give."""
 
     def rss_attributes(self):
         return {**super().rss_attributes(), "xmlns:media": MEDIA_NAMESPACE}
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
-        if item.get("bias_label"):
-            handler.addQuickElement(
-                "category", item["bias_label"], {"domain": BIAS_CATEGORY_DOMAIN}
-            )
+        for name, domain in item.get("domain_categories", []):
+            handler.addQuickElement("category", name, {"domain": domain})
         media = item.get("media")
         if media:
             handler.startElement(
@@ -61,10 +58,6 @@ class FeedSource:
 
     request: HttpRequest
     tag: Tag | None = None
-
-
-def bias_line(label: str) -> str:
-    return f"Tone & Political Bias: {label}"
 
 
 class LatestArticlesFeed(Feed):
@@ -95,12 +88,12 @@ class LatestArticlesFeed(Feed):
         return articles_for_listing()
 
     def items(self, source):
-        articles = list(with_current_rating(self.articles(source))[: settings.NEWSROOM_FEED_SIZE])
+        articles = list(with_details(self.articles(source))[: settings.NEWSROOM_FEED_SIZE])
         if source.tag is not None and not articles:
             # As on the tag page: a tag only unpublished articles carry stays hidden.
             raise Http404("No published articles carry this tag.")
         for article in articles:
-            article.feed_rating = current_rating(article)
+            article.feed_additions = [add(article) for add in hooks.feed_additions]
             image = article.lead_image
             rendition = image.shareable_rendition(ENCLOSURE_WIDTH) if image else None
             article.feed_media = rendition and {
@@ -120,15 +113,14 @@ class LatestArticlesFeed(Feed):
 
     def item_description(self, article):
         paragraphs = [article.summary]
-        if article.feed_rating:
-            paragraphs.append(bias_line(article.feed_rating.label))
+        paragraphs += [line for added in article.feed_additions for line in added.lines]
         return "".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs)
 
     def item_pubdate(self, article):
         return article.published_at
 
     def item_updateddate(self, article):
-        return max(article.published_at, article.updated_at)
+        return article.last_changed
 
     def item_author_name(self, article):
         return article.byline
@@ -144,7 +136,9 @@ class LatestArticlesFeed(Feed):
 
     def item_extra_kwargs(self, article):
         return {
-            "bias_label": article.feed_rating.label if article.feed_rating else "",
+            "domain_categories": [
+                category for added in article.feed_additions for category in added.categories
+            ],
             "media": article.feed_media,
         }
 
@@ -178,23 +172,23 @@ def _file_size(rendition) -> int | None:
 def feeds_last_modified(request, *args, **kwargs):
     """When anything a feed shows last changed, in one query.
 
-    An edit or a publication (a scheduled one counts from its time), a rating
-    coming into force, or a withdrawal, which removes an item. Every feed shares
-    it: an article leaving a tag is a change to that tag's feed too.
+    An edit or a publication (a scheduled one counts from its time), a withdrawal,
+    which removes an item, or what the apps registered in `hooks.feed_last_change`
+    add (a rating coming into force). Every feed shares it: an article leaving a
+    tag is a change to that tag's feed too.
     """
     if not hasattr(request, "_feeds_last_modified"):
-        public = Q(status=Article.Status.PUBLISHED, published_at__lte=Now())
-        times = Article.objects.aggregate(
-            published=Max(Greatest("updated_at", "published_at"), filter=public),
-            rated=Max(
-                "ratings__published_at",
-                filter=public & Q(ratings__published_at__lte=Now()),
-            ),
-            withdrawn=Max(
+        public = public_q()
+        latest = {
+            "published": Max(LAST_CHANGED, filter=public),
+            "withdrawn": Max(
                 "status_changes__created_at",
                 filter=Q(status_changes__from_status=Article.Status.PUBLISHED),
             ),
-        )
+        }
+        for more in hooks.feed_last_change:
+            latest.update(more(public))
+        times = Article.objects.aggregate(**latest)
         request._feeds_last_modified = max(filter(None, times.values()), default=None)
     return request._feeds_last_modified
 

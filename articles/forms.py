@@ -9,9 +9,10 @@ from articles.models import Article, Delegation, DelegationMember, Section
 from articles.services import (
     MAX_BODY_LENGTH,
     DelegationRow,
+    EditConflict,
     MemberRow,
     SectionRow,
-    conflict_message,
+    article_lock_for_edit,
 )
 from articles.text import validate_visible, visible_or_blank
 from newsroom.admin import parse_pk
@@ -100,14 +101,13 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned = super().clean()
         article = self.instance
         if article.pk is not None:
-            # Locked until this save commits, so a second save waits and then sees the conflict.
-            stored = (
-                Article.objects.select_for_update(of=("self",))
-                .select_related("updated_by")
-                .get(pk=article.pk)
-            )
-            if cleaned.get("loaded_version") != stored.version:
-                raise ValidationError(conflict_message(stored), code="edit_conflict")
+            # Refused here, as a form error, so that the editor keeps what they typed.
+            try:
+                article_lock_for_edit(
+                    article=article, expected_version=cleaned.get("loaded_version")
+                )
+            except EditConflict as conflict:
+                raise ValidationError(str(conflict), code="edit_conflict") from conflict
         target = cleaned.get("transition")
         move = workflow.find_transition(article.status, target) if target else None
         if move and move.note_required and not visible_or_blank(cleaned.get("note", "")):

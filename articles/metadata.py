@@ -26,10 +26,6 @@ def copyright_notice(image: Image) -> str:
     return f"© {holder}" if holder else image.license_choice.label
 
 
-def modified_at(article: Article):
-    return max(article.updated_at, article.published_at)
-
-
 def image_object(request, image: Image, rendition: Rendition) -> dict:
     data = {
         "@type": "ImageObject",
@@ -56,7 +52,7 @@ def news_article(request, article: Article, *, canonical_url: str, tags: list[st
         "headline": article.title,
         "description": article.summary,
         "datePublished": article.published_at.isoformat(),
-        "dateModified": modified_at(article).isoformat(),
+        "dateModified": article.last_changed.isoformat(),
         "author": [{"@type": "Person", "name": article.byline}],
         "publisher": {
             "@type": "Organization",
@@ -91,7 +87,7 @@ def article_metadata(request, article: Article) -> dict:
             "height": rendition.height,
             "alt": article.lead_image.alt_text,
         },
-        "modified_at": modified_at(article),
+        "modified_at": article.last_changed,
         "tag_names": tags,
         "news_article": news_article(request, article, canonical_url=canonical_url, tags=tags),
     }

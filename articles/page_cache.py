@@ -31,6 +31,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial, wraps
 from urllib.parse import urlencode
@@ -43,10 +44,10 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified, QueryDict
 from django.middleware.csrf import get_token
-from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe, quote_etag
 
+from articles import hooks
 from articles.search import clean_query
 
 logger = logging.getLogger(__name__)
@@ -119,24 +120,18 @@ def _new_generation() -> Generation:
 
 
 def _next_scheduled_change() -> float | None:
-    """When the next scheduled article or rating goes live (a Unix time), or None.
+    """When the next scheduled article (or what `hooks.scheduled_changes` adds: a
+    rating) goes live, as a Unix time, or None.
 
     One query, made only when a generation starts, so that serving and filling
     the cache cost none.
     """
     from articles.models import Article
-    from bias.models import Rating
 
-    now = timezone.now()
-    articles = Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
-    ratings = Rating.objects.filter(published_at__gt=now)
-    first = (
-        articles.order_by()
-        .values_list("published_at", flat=True)
-        .union(ratings.order_by().values_list("published_at", flat=True))
-        .order_by("published_at")
-        .first()
-    )
+    times = Article.objects.scheduled().order_by().values_list("published_at", flat=True)
+    for more in hooks.scheduled_changes:
+        times = times.union(more().order_by())
+    first = times.order_by("published_at").first()
     return first.timestamp() if first is not None else None
 
 
@@ -227,18 +222,19 @@ def forget_recent() -> None:
     _recent.clear()
 
 
-def cache_page_for_readers(view=None, *, query: tuple[str, ...] = ()):
+def cache_page_for_readers(view=None, *, query: tuple[str, ...] | Callable = ()):
     """Serve a public view's pages from the cache for anonymous readers.
 
     `query` names the parameters the page uses (in the order its links write
-    them); the view sees only those, and its pages are filed under them.
+    them), or is a function that names them; the view sees only those, and its
+    pages are filed under them.
     """
     if view is None:
         return partial(cache_page_for_readers, query=query)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        request.GET = used_query(request.GET, query)
+        request.GET = used_query(request.GET, query() if callable(query) else query)
         if for_one_person(request):
             # Also keeps any shared cache in front (a CDN) from storing it.
             response = view(request, *args, **kwargs)
@@ -350,8 +346,17 @@ def _comment_changed(sender, instance, **kwargs):
         content_changed()
 
 
+def watch(*models) -> None:
+    """Every write to rows of these models starts a new generation: readers see them."""
+    for model in models:
+        uid = f"pages-{model._meta.label}"
+        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
+
+
 def connect_signals() -> None:
-    """Every write to what readers see starts a new generation."""
+    """Every write to what readers see starts a new generation. Apps that add to the
+    pages (the bias rating) `watch` their own models."""
     from taggit.models import Tag, TaggedItem
 
     from articles.models import (
@@ -363,12 +368,8 @@ def connect_signals() -> None:
         Image,
         Section,
     )
-    from bias.models import Rating
 
-    for model in (Article, Section, Delegation, DelegationMember, Image, Correction, Rating,
-                  Tag, TaggedItem):  # fmt: skip
-        post_save.connect(_changed, sender=model, dispatch_uid=f"pages-{model.__name__}-save")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"pages-{model.__name__}-del")
+    watch(Article, Section, Delegation, DelegationMember, Image, Correction, Tag, TaggedItem)
     m2m_changed.connect(_changed, sender=Article.tags.through, dispatch_uid="pages-article-tags")
     post_save.connect(_comment_changed, sender=Comment, dispatch_uid="pages-comment-save")
     post_delete.connect(_comment_changed, sender=Comment, dispatch_uid="pages-comment-delete")

@@ -1,21 +1,38 @@
-"""Reads for public pages. Every one starts from Article.objects.published()."""
+"""Reads of articles: for public pages (every one starts from Article.objects.published()),
+and which articles each member of staff sees."""
 
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from articles import hooks
 from articles.comments.selectors import comment_threads
 from articles.models import Article, Section
-from bias.selectors import CARD_FIELDS, current_rating, with_current_rating
+from articles.permissions import can_publish, can_write
+
+
+def with_cards(articles: QuerySet) -> QuerySet:
+    """What a card shows besides the article itself, from the apps that add to it
+    (`hooks.annotate_articles`), inside the article query."""
+    for annotate in hooks.annotate_articles:
+        articles = annotate(articles, detail=False)
+    return articles
+
+
+def with_details(articles: QuerySet) -> QuerySet:
+    """What the article page and feeds show besides the article itself, inside the article query."""
+    for annotate in hooks.annotate_articles:
+        articles = annotate(articles, detail=True)
+    return articles
 
 
 def article_for_page(*, slug: str) -> Article:
     """The public article with everything its page shows, or 404."""
-    articles = with_current_rating(Article.objects.published().for_page(), history=True)
-    return get_object_or_404(articles, slug=slug)
+    return get_object_or_404(with_details(Article.objects.published().for_page()), slug=slug)
 
 
 def article_for_preview(*, pk: int) -> Article:
     """Any article, whatever its status, for staff and shared previews; or 404."""
-    return get_object_or_404(with_current_rating(Article.objects.for_page(), history=True), pk=pk)
+    return get_object_or_404(with_details(Article.objects.for_page()), pk=pk)
 
 
 def article_page_context(article: Article) -> dict:
@@ -26,20 +43,35 @@ def article_page_context(article: Article) -> dict:
         sections.append(
             Section(article=article, kind=Section.Kind.DELEGATIONS, heading="Delegations")
         )
-    return {
+    context = {
         "article": article,
         "sections": sections,
         "delegations": delegations,
-        "rating": current_rating(article),
         "corrections": list(article.corrections.all()),
         "comments": comment_threads(article=article),
     }
+    for more in hooks.page_context:
+        context.update(more(article))
+    return context
 
 
 def articles_for_listing():
     articles = Article.objects.published().for_listing().order_by("-published_at", "-pk")
-    return with_current_rating(articles, fields=CARD_FIELDS)
+    return with_cards(articles)
 
 
 def articles_tagged(*, tag_slug: str):
     return articles_for_listing().filter(tags__slug=tag_slug)
+
+
+def articles_visible_to(user, articles: QuerySet | None = None) -> QuerySet:
+    """The articles this person sees in the admin: every one for those who may publish;
+    for those who write, their own; and what the apps registered in `hooks.visible_articles`
+    add (articles to rate, for bias analysts)."""
+    articles = Article.objects.all() if articles is None else articles
+    if can_publish(user):
+        return articles
+    visible = Q(author=user.pk) if can_write(user) else Q(pk__in=[])
+    for more in hooks.visible_articles:
+        visible |= more(user)
+    return articles.filter(visible)

@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, OuterRef, Subquery
-from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
@@ -19,11 +18,6 @@ NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000
 
 
-def last_change(article: Article):
-    # A scheduled article goes public at its time, after its last edit.
-    return max(article.updated_at, article.published_at)
-
-
 class ArticleSitemap(Sitemap):
     limit = SITEMAP_PAGE_SIZE
 
@@ -35,13 +29,11 @@ class ArticleSitemap(Sitemap):
         )
 
     def lastmod(self, article):
-        return last_change(article)
+        return article.last_changed
 
     def get_latest_lastmod(self):
         # For the index, in one query rather than by reading every article.
-        return Article.objects.published().aggregate(
-            latest=Max(Greatest("updated_at", "published_at"))
-        )["latest"]
+        return Article.objects.published().last_changed()
 
 
 class TagSitemap(Sitemap):

@@ -7,15 +7,13 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from articles import metadata, preview, search, selectors
+from articles import hooks, metadata, preview, search, selectors
 from articles.comments import selectors as comment_selectors
 from articles.comments import services as comment_services
 from articles.comments.forms import CommentForm, CommentReportForm
 from articles.comments.notices import placed_notices
 from articles.models import Article
 from articles.page_cache import cache_page_for_readers
-from bias import scale
-from bias.selectors import with_lean
 
 
 @require_safe
@@ -69,45 +67,62 @@ def shared_preview(request, token):
     return render_preview(request, selectors.article_for_preview(pk=article_id))
 
 
+def listing_query() -> tuple[str, ...]:
+    """The query parameters a listing's page uses: its filters', then the page number."""
+    return (*(f.parameter for f in hooks.listing_filters), "page")
+
+
 class ArticleListView(ListView):
-    """A paginated page of public article cards, which readers may filter by lean."""
+    """A paginated page of public article cards, which readers may narrow with the
+    filters other apps register (`hooks.listing_filters`: by lean, for one)."""
 
     context_object_name = "articles"
     http_method_names = ["get", "head"]
     # Pages that search engines index name their own address.
     canonical = True
+    filterable = True
 
     def get(self, request, *args, **kwargs):
-        self.lean = request.GET.get("lean", "")
-        if self.lean and self.lean not in scale.Direction.values:
-            message = "There is no such lean to filter by: choose left, center or right."
-            return render(request, "400.html", {"message": message}, status=400)
+        self.filters = []
+        for listing_filter in hooks.listing_filters if self.filterable else []:
+            value = request.GET.get(listing_filter.parameter, "")
+            if value and value not in listing_filter.values:
+                return render(request, "400.html", {"message": listing_filter.refusal}, status=400)
+            self.filters.append((listing_filter, value))
         return super().get(request, *args, **kwargs)
 
-    def filter_by_lean(self, articles):
-        return with_lean(articles, self.lean) if self.lean else articles
+    @property
+    def filtered(self) -> bool:
+        return any(value for _, value in self.filters)
+
+    def filter_listing(self, articles):
+        for listing_filter, value in self.filters:
+            if value:
+                articles = listing_filter.apply(articles, value)
+        return articles
 
     def get_paginate_by(self, queryset):
         return settings.NEWSROOM_PAGE_SIZE
 
     def get_context_data(self, **kwargs):
-        leans = [("", "All")] + [(d.value, d.label) for d in scale.Direction]
-        context = super().get_context_data(lean=self.lean, lean_choices=leans, **kwargs)
+        for listing_filter, value in self.filters:
+            kwargs.update(listing_filter.context(value))
+        context = super().get_context_data(**kwargs)
         if self.canonical:
             page = context["page_obj"]
             context["canonical_url"] = metadata.listing_canonical_url(self.request, page)
         return context
 
 
-@method_decorator(cache_page_for_readers(query=("lean", "page")), name="dispatch")
+@method_decorator(cache_page_for_readers(query=listing_query), name="dispatch")
 class HomeView(ArticleListView):
     template_name = "articles/home.html"
 
     def get_queryset(self):
-        return self.filter_by_lean(selectors.articles_for_listing())
+        return self.filter_listing(selectors.articles_for_listing())
 
 
-@method_decorator(cache_page_for_readers(query=("lean", "page")), name="dispatch")
+@method_decorator(cache_page_for_readers(query=listing_query), name="dispatch")
 class TagView(ArticleListView):
     """Public articles with one tag; a tag with none answers 404, so drafts' tags stay hidden."""
 
@@ -116,11 +131,11 @@ class TagView(ArticleListView):
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         self.tagged = selectors.articles_tagged(tag_slug=self.tag.slug)
-        return self.filter_by_lean(self.tagged)
+        return self.filter_listing(self.tagged)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(tag=self.tag, **kwargs)
-        if context["paginator"].count == 0 and not (self.lean and self.tagged.exists()):
+        if context["paginator"].count == 0 and not (self.filtered and self.tagged.exists()):
             raise Http404("No published articles carry this tag.")
         return context
 
@@ -131,6 +146,7 @@ class SearchView(ArticleListView):
 
     template_name = "articles/search.html"
     canonical = False  # result pages are not indexed
+    filterable = False
 
     def get_queryset(self):
         self.query = search.clean_query(self.request.GET.get("q", ""))

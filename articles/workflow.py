@@ -1,11 +1,16 @@
 """The editorial workflow as data: which moves exist and who may make them."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from articles import permissions
 from articles.models import Article
 
 Status = Article.Status
-PUBLISH = "articles.publish_article"
+
+# Articles past their author's draft: in review or published. Readers' text is
+# settled enough here for review (and for the bias panel to rate it).
+SUBMITTED = (Status.IN_REVIEW, Status.PUBLISHED)
 
 
 @dataclass(frozen=True)
@@ -13,17 +18,22 @@ class Transition:
     source: str
     target: str
     action: str  # what the button says
-    permission: str | None  # None: the author may, as may anyone who can publish
+    # Who may make the move; None: the article's author, or anyone who may publish.
+    allowed: Callable | None
     note_required: bool = False
 
 
+PUBLISHERS = permissions.can_publish
+
 TRANSITIONS = [
     Transition(Status.DRAFT, Status.IN_REVIEW, "Submit for review", None),
-    Transition(Status.IN_REVIEW, Status.DRAFT, "Return to the author", PUBLISH, note_required=True),
-    Transition(Status.DRAFT, Status.PUBLISHED, "Publish or schedule", PUBLISH),
-    Transition(Status.IN_REVIEW, Status.PUBLISHED, "Publish or schedule", PUBLISH),
-    Transition(Status.PUBLISHED, Status.ARCHIVED, "Withdraw", PUBLISH),
-    Transition(Status.ARCHIVED, Status.DRAFT, "Reopen as a draft", PUBLISH),
+    Transition(
+        Status.IN_REVIEW, Status.DRAFT, "Return to the author", PUBLISHERS, note_required=True
+    ),
+    Transition(Status.DRAFT, Status.PUBLISHED, "Publish or schedule", PUBLISHERS),
+    Transition(Status.IN_REVIEW, Status.PUBLISHED, "Publish or schedule", PUBLISHERS),
+    Transition(Status.PUBLISHED, Status.ARCHIVED, "Withdraw", PUBLISHERS),
+    Transition(Status.ARCHIVED, Status.DRAFT, "Reopen as a draft", PUBLISHERS),
 ]
 _BY_MOVE = {(t.source, t.target): t for t in TRANSITIONS}
 
@@ -33,11 +43,11 @@ def find_transition(source: str, target: str) -> Transition | None:
 
 
 def user_may(user, transition: Transition, article: Article) -> bool:
-    if not user.has_perm("articles.change_article"):
+    if not permissions.can_change_articles(user):
         return False
-    if transition.permission is None:
-        return article.author_id == user.pk or user.has_perm(PUBLISH)
-    return user.has_perm(transition.permission)
+    if transition.allowed is None:
+        return article.author_id == user.pk or permissions.can_publish(user)
+    return transition.allowed(user)
 
 
 def allowed_transitions(user, article: Article) -> list[Transition]:

@@ -122,11 +122,11 @@ def build(size: Size, *, lead_picture: bytes | None = None) -> dict:
     from taggit.models import Tag, TaggedItem
 
     from articles import services
-    from articles.demo.picture import skyline_jpeg
     from articles.markdown import render_markdown
     from articles.models import Article, Comment, Image, License, Section
     from bias import scale
     from bias.models import Rating
+    from newsroom.demo.picture import skyline_jpeg
 
     rng = random.Random(size.seed)
     now = timezone.now()

@@ -5,11 +5,97 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from articles.admin.article import ArticleAdmin
 from articles.models import Article
 from bias import selectors, services
 from bias.forms import AssessmentForm, RatingPublishForm
 from bias.models import Assessment, Rating
+from bias.permissions import can_assess, can_sign_off
 from newsroom.admin import ValidInitialMixin
+
+
+class RatingStateFilter(admin.SimpleListFilter):
+    """Where each article stands with its Tone & Political Bias rating."""
+
+    title = "bias rating"
+    parameter_name = "rating"
+
+    def lookups(self, request, model_admin):
+        choices = [("unrated", "Not rated"), ("needs_review", "Needs re-review")]
+        if can_assess(request.user):
+            choices.append(("awaiting_me", "Awaiting my assessment"))
+        if can_sign_off(request.user):
+            choices.append(("to_sign_off", "To sign off"))
+        return choices
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "unrated":
+                return queryset.filter(rating_label__isnull=True)
+            case "needs_review":
+                return queryset.filter(rating_needs_review=True)
+            case "awaiting_me":
+                return selectors.awaiting_assessment(queryset, request.user)
+            case "to_sign_off":
+                return selectors.awaiting_sign_off(queryset)
+        return queryset
+
+
+class RatedArticleAdmin(ArticleAdmin):
+    """The article admin with the rating beside each article: a column and a filter on
+    the list, a fieldset on the page, and links to the panel or to assess."""
+
+    change_form_template = "admin/bias/article_change_form.html"
+    list_display = (*ArticleAdmin.list_display[:2], "bias_rating", *ArticleAdmin.list_display[2:])
+    list_filter = (*ArticleAdmin.list_filter[:1], RatingStateFilter, *ArticleAdmin.list_filter[1:])
+    readonly_fields = (*ArticleAdmin.readonly_fields, "bias_rating")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        # Just before the record of who did what.
+        return [
+            *fieldsets[:-1],
+            ("Tone & Political Bias", {"fields": ["bias_rating"]}),
+            fieldsets[-1],
+        ]
+
+    def get_queryset(self, request):
+        queryset = selectors.with_rating_state(super().get_queryset(request))
+        if can_assess(request.user) and not can_sign_off(request.user):
+            # Analysts see which of the articles they read they have rated.
+            queryset = selectors.with_assessment_by(queryset, request.user)
+        return queryset
+
+    @admin.display(description="Bias rating")
+    def bias_rating(self, obj):
+        label = getattr(obj, "rating_label", None)
+        count = getattr(obj, "assessment_count", None) or 0
+        parts = [label or "Not rated"]
+        if getattr(obj, "rating_needs_review", False):
+            parts.append("needs re-review")
+        parts.append(f"{count} assessment{'' if count == 1 else 's'}")
+        rating_open = label is None or getattr(obj, "rating_needs_review", False)
+        if getattr(obj, "assessed_by_me", None) is False and rating_open:
+            parts.append("awaiting yours")
+        return " · ".join(parts)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["bias_panel_visible"] = selectors.may_see_panel(request.user, obj)
+            context["may_assess"] = (
+                can_assess(request.user)
+                and obj.status in selectors.RATEABLE
+                and selectors.assessment_is_open(obj)
+            )
+        return super().render_change_form(
+            request, context, add=add, change=change, form_url=form_url, obj=obj
+        )
+
+
+admin.site.unregister(Article)
+admin.site.register(Article, RatedArticleAdmin)
 
 
 @admin.register(Assessment)
@@ -80,7 +166,7 @@ class AssessmentAdmin(ValidInitialMixin, admin.ModelAdmin):
         article = get_object_or_404(Article, pk=article_id)
         if not selectors.may_see_panel(request.user, article):
             raise PermissionDenied
-        may_publish = request.user.has_perm("bias.publish_rating")
+        may_publish = can_sign_off(request.user)
         assessments, panel = selectors.panel_for(article)
         form = None
         if may_publish:

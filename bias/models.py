@@ -74,13 +74,18 @@ class Assessment(models.Model):
 
 
 class RatingQuerySet(models.QuerySet):
+    def in_force(self):
+        """The one definition of the current rating: of an article's ratings whose time
+        has come, the latest; so the first of these, newest first, is the current one."""
+        return self.filter(published_at__lte=timezone.now()).order_by("-published_at", "-pk")
+
+    def scheduled(self):
+        """Ratings published with a time still to come."""
+        return self.filter(published_at__gt=timezone.now())
+
     def current_for(self, article):
-        """The article's rating as readers see it: the latest whose time has come."""
-        return (
-            self.filter(article=article, published_at__lte=timezone.now())
-            .order_by("-published_at", "-pk")
-            .first()
-        )
+        """The article's rating as readers see it (see `in_force`), or None."""
+        return self.in_force().filter(article=article).first()
 
 
 class Rating(models.Model):

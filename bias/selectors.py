@@ -4,14 +4,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Now
 
-from articles.models import Article
+from articles.workflow import SUBMITTED
 from bias import scale
 from bias.models import Assessment, Rating
+from bias.permissions import can_sign_off, can_view_assessments
 
-# Analysts rate articles at these stages; editors sign off ratings at the same ones.
-RATEABLE = (Article.Status.IN_REVIEW, Article.Status.PUBLISHED)
+# Analysts rate articles once they are submitted (in review or published); editors
+# sign off ratings at the same stages.
+RATEABLE = SUBMITTED
 
 RATING_FIELDS = ("label", "why", "position", "published_at", "analyst_count", "confidence")
 
@@ -35,9 +36,8 @@ class CurrentRating:
 
 
 def _published_ratings():
-    return Rating.objects.filter(article=OuterRef("pk"), published_at__lte=Now()).order_by(
-        "-published_at", "-pk"
-    )
+    """The ratings in force of the article of the outer query, current first."""
+    return Rating.objects.in_force().filter(article=OuterRef("pk"))
 
 
 CARD_FIELDS = ("label", "position")
@@ -90,19 +90,16 @@ def assessments_visible_to(user) -> QuerySet:
     """The blind panel: an analyst sees others' assessments of an article only after
     submitting their own. Whoever signs off ratings sees every assessment."""
     assessments = Assessment.objects.select_related("article", "analyst")
-    if user.has_perm("bias.publish_rating"):
+    if can_sign_off(user):
         return assessments
     own = Assessment.objects.filter(analyst=user.pk)
     return assessments.filter(Q(analyst=user.pk) | Q(article__in=own.values("article")))
 
 
 def may_see_panel(user, article) -> bool:
-    if user.has_perm("bias.publish_rating"):
+    if can_sign_off(user):
         return True
-    return (
-        user.has_perm("bias.view_assessment")
-        and article.assessments.filter(analyst=user.pk).exists()
-    )
+    return can_view_assessments(user) and article.assessments.filter(analyst=user.pk).exists()
 
 
 def panel_for(article) -> tuple[list[Assessment], scale.Panel | None]:

@@ -11,6 +11,7 @@ from articles.models import Article
 from articles.text import visible_or_blank
 from bias import scale
 from bias.models import Assessment, Rating
+from bias.permissions import can_assess, can_change_assessment, can_sign_off
 from bias.selectors import RATEABLE, assessment_is_open, panel_for
 
 logger = logging.getLogger(__name__)
@@ -51,13 +52,13 @@ def assessment_refusal(*, article: Article, user, assessment: Assessment) -> str
     sends the rating back for re-review.
     """
     if assessment.pk is None:
-        if not user.has_perm("bias.add_assessment"):
+        if not can_assess(user):
             return "Only bias analysts assess articles."
         if article.assessments.filter(analyst=user.pk).exists():
             return "You have already assessed this article; change your assessment instead."
     else:
         stored = Assessment.objects.get(pk=assessment.pk)
-        if stored.analyst_id != user.pk or not user.has_perm("bias.change_assessment"):
+        if stored.analyst_id != user.pk or not can_change_assessment(user):
             return "You can change only your own assessments."
         if stored.article_id != article.pk:
             return "An assessment stays with the article it rates."
@@ -103,7 +104,7 @@ def rating_publish(
     panel behind it, needs a written reason. The public "Why:" is required.
     Earlier ratings stay as history, and the new one is of the text as it stands.
     """
-    if not user.has_perm("bias.publish_rating"):
+    if not can_sign_off(user):
         raise RatingError("You do not have permission to publish bias ratings.")
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.status not in RATEABLE:

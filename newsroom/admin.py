@@ -114,28 +114,33 @@ def refuse_unusable_searches(view):
 
 
 def editorial_desk(user) -> list[dict]:
-    """The counts on the admin's front page: the person's drafts, and what awaits review."""
+    """The counts on the admin's front page: the person's drafts (for those who write),
+    and what awaits review among the articles they see."""
     from articles.models import Article
+    from articles.permissions import can_view_articles, can_write
+    from articles.selectors import articles_visible_to
 
-    if not user.has_perm("articles.view_article"):
+    if not can_view_articles(user):
         return []
     changelist = reverse("admin:articles_article_changelist")
-    drafts = Article.objects.filter(author=user, status=Article.Status.DRAFT)
-    in_review = Article.objects.filter(status=Article.Status.IN_REVIEW)
-    if not user.has_perm("articles.publish_article"):
-        in_review = in_review.filter(author=user)
-    desk = [
-        {
-            "label": "My drafts",
-            "count": drafts.count(),
-            "url": f"{changelist}?status__exact=draft&author__id__exact={user.pk}",
-        },
+    desk = []
+    if can_write(user):
+        drafts = Article.objects.filter(author=user, status=Article.Status.DRAFT)
+        desk.append(
+            {
+                "label": "My drafts",
+                "count": drafts.count(),
+                "url": f"{changelist}?status__exact=draft&author__id__exact={user.pk}",
+            }
+        )
+    in_review = articles_visible_to(user).filter(status=Article.Status.IN_REVIEW)
+    desk.append(
         {
             "label": "Awaiting review",
             "count": in_review.count(),
             "url": f"{changelist}?status__exact=in_review",
-        },
-    ]
+        }
+    )
     return desk + bias_desk(user, changelist)
 
 
@@ -143,9 +148,10 @@ def bias_desk(user, changelist: str) -> list[dict]:
     """Ratings work waiting: an analyst's articles to rate, an editor's ratings to sign off."""
     from articles.models import Article
     from bias import selectors
+    from bias.permissions import can_assess, can_sign_off
 
     desk = []
-    if user.has_perm("bias.add_assessment"):
+    if can_assess(user):
         desk.append(
             {
                 "label": "Awaiting my assessment",
@@ -153,7 +159,7 @@ def bias_desk(user, changelist: str) -> list[dict]:
                 "url": f"{changelist}?rating=awaiting_me",
             }
         )
-    if user.has_perm("bias.publish_rating"):
+    if can_sign_off(user):
         desk.append(
             {
                 "label": "Ratings to sign off",

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "axes",
     "articles",
     "bias",
+    "newsroom",
 ]
 
 MIDDLEWARE = [

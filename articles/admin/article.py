@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from articles import services
+from articles import selectors, services
 from articles.admin import views as article_admin_views
 from articles.admin.image import image_tag
 from articles.forms import (
@@ -18,8 +18,7 @@ from articles.forms import (
     body_rows,
 )
 from articles.models import Article, Delegation, DelegationMember, Section
-from bias import selectors as bias_selectors
-from bias.selectors import RATEABLE
+from articles.permissions import can_edit_article, can_publish
 from newsroom.admin import ValidInitialMixin
 
 
@@ -59,40 +58,19 @@ class SectionInline(BoundedInlineMixin, nested_admin.NestedStackedInline):
     max_num = services.MAX_SECTIONS
 
 
-class RatingStateFilter(admin.SimpleListFilter):
-    """Where each article stands with its Tone & Political Bias rating."""
-
-    title = "bias rating"
-    parameter_name = "rating"
-
-    def lookups(self, request, model_admin):
-        choices = [("unrated", "Not rated"), ("needs_review", "Needs re-review")]
-        if request.user.has_perm("bias.add_assessment"):
-            choices.append(("awaiting_me", "Awaiting my assessment"))
-        if request.user.has_perm("bias.publish_rating"):
-            choices.append(("to_sign_off", "To sign off"))
-        return choices
-
-    def queryset(self, request, queryset):
-        match self.value():
-            case "unrated":
-                return queryset.filter(rating_label__isnull=True)
-            case "needs_review":
-                return queryset.filter(rating_needs_review=True)
-            case "awaiting_me":
-                return bias_selectors.awaiting_assessment(queryset, request.user)
-            case "to_sign_off":
-                return bias_selectors.awaiting_sign_off(queryset)
-        return queryset
-
-
 @admin.register(Article)
 class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
+    """The article's page in the admin: its text, body, image and workflow, for every role.
+
+    Apps that build on articles extend it by registering a subclass in its place
+    (the bias app adds the rating's column, filter, fieldset and panel links).
+    """
+
     form = ArticleAdminForm
-    list_display = ("title", "publication", "bias_rating", "author", "published_at", "updated_at")
+    change_form_template = "admin/articles/article/change_form.html"
+    list_display = ("title", "publication", "author", "published_at", "updated_at")
     list_filter = (
         "status",
-        RatingStateFilter,
         "comments_enabled",
         ("author", admin.RelatedOnlyFieldListFilter),
     )
@@ -106,7 +84,6 @@ class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
         "lead_image_preview",
         "workflow_log",
         "corrections_list",
-        "bias_rating",
         "created_at",
         "updated_at",
     )
@@ -118,8 +95,7 @@ class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         workflow_fields = ["publication", "transition", "publish_at", "note"]
-        may_correct = request.user.has_perm("articles.publish_article")
-        if obj is not None and obj.status == Article.Status.PUBLISHED and may_correct:
+        if obj is not None and obj.status == Article.Status.PUBLISHED and can_publish(request.user):
             workflow_fields.append("correction")
         record = ["author", "created_at", "updated_at"]
         if obj is not None:
@@ -140,7 +116,6 @@ class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
             ),
             ("Lead image", {"fields": ["lead_image", "lead_image_preview"]}),
             ("Workflow", {"fields": workflow_fields}),
-            *([("Tone & Political Bias", {"fields": ["bias_rating"]})] if obj else []),
             ("Record", {"fields": record}),
         ]
 
@@ -153,20 +128,12 @@ class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
         queryset = (
             super().get_queryset(request).select_related("author", "lead_image", "updated_by")
         )
-        queryset = bias_selectors.with_rating_state(queryset)
-        if request.user.has_perm("articles.publish_article"):
-            return queryset
-        if request.user.has_perm("bias.add_assessment"):
-            # Analysts read what they may rate, and see which they have rated.
-            queryset = bias_selectors.with_assessment_by(queryset, request.user)
-            return queryset.filter(status__in=RATEABLE)
-        # Journalists see their own articles only.
-        return queryset.filter(author=request.user)
+        return selectors.articles_visible_to(request.user, queryset)
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return super().has_change_permission(request)
-        return services.article_can_edit(user=request.user, article=obj)
+        return can_edit_article(request.user, obj)
 
     def get_urls(self):
         return article_admin_views.urls(self) + super().get_urls()
@@ -182,31 +149,6 @@ class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
         if obj.status == Article.Status.PUBLISHED:
             return f"Published {date_format(timezone.localtime(obj.published_at), 'j F Y, H:i')}"
         return obj.get_status_display()
-
-    @admin.display(description="Bias rating")
-    def bias_rating(self, obj):
-        label = getattr(obj, "rating_label", None)
-        count = getattr(obj, "assessment_count", None) or 0
-        parts = [label or "Not rated"]
-        if getattr(obj, "rating_needs_review", False):
-            parts.append("needs re-review")
-        parts.append(f"{count} assessment{'' if count == 1 else 's'}")
-        rating_open = label is None or getattr(obj, "rating_needs_review", False)
-        if getattr(obj, "assessed_by_me", None) is False and rating_open:
-            parts.append("awaiting yours")
-        return " · ".join(parts)
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None:
-            context["bias_panel_visible"] = bias_selectors.may_see_panel(request.user, obj)
-            context["may_assess"] = (
-                request.user.has_perm("bias.add_assessment")
-                and obj.status in RATEABLE
-                and bias_selectors.assessment_is_open(obj)
-            )
-        return super().render_change_form(
-            request, context, add=add, change=change, form_url=form_url, obj=obj
-        )
 
     @admin.display(description="Preview")
     def lead_image_preview(self, obj):
@@ -232,29 +174,22 @@ class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         form.save_m2m()
-        article = form.instance
-        # The body goes through its service, which checks every row id again.
-        form.body_changes = services.article_save_body(
-            article=article, user=request.user, **body_rows(formsets)
+        # The body goes through the service, which checks every row id again.
+        outcome = services.article_edit(
+            article=form.instance,
+            user=request.user,
+            created=not change,
+            **body_rows(formsets),
+            correction=form.cleaned_data.get("correction", ""),
+            target=form.cleaned_data.get("transition", ""),
+            note=form.cleaned_data.get("note", ""),
+            publish_at=form.cleaned_data.get("publish_at"),
         )
-        services.article_index_for_search(article=article)
-        services.article_record_revision(
-            article=article, user=request.user, comment="Changed" if change else "Created"
-        )
-        try:
-            if correction := form.cleaned_data.get("correction", "").strip():
-                services.article_add_correction(article=article, user=request.user, note=correction)
-            if target := form.cleaned_data.get("transition"):
-                moved = services.article_transition(
-                    article=article,
-                    target=target,
-                    user=request.user,
-                    note=form.cleaned_data.get("note", ""),
-                    publish_at=form.cleaned_data.get("publish_at"),
-                )
-                self.message_user(request, f"“{moved}”: {self.publication(moved)}.")
-        except services.WorkflowError as error:
-            self.message_user(request, str(error), messages.ERROR)
+        form.body_changes = outcome.body
+        if outcome.moved is not None:
+            self.message_user(request, f"“{outcome.moved}”: {self.publication(outcome.moved)}.")
+        if outcome.refused:
+            self.message_user(request, outcome.refused, messages.ERROR)
             request.workflow_refused = True
 
     def construct_change_message(self, request, form, formsets, add=False):

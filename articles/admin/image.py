@@ -6,6 +6,7 @@ from django.utils.html import format_html
 
 from articles import services
 from articles.models import Image
+from articles.permissions import can_edit_image
 
 
 def image_tag(image: Image, *, width: int):
@@ -59,7 +60,7 @@ class ImageAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return super().has_change_permission(request)
-        return services.image_can_edit(user=request.user, image=obj)
+        return can_edit_image(request.user, obj)
 
     def save_model(self, request, obj, form, change):
         services.image_save(image=obj, file_changed="file" in form.changed_data, user=request.user)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles import preview, revisions, selectors, services
+from articles.permissions import can_edit_article
 from articles.views import render_preview
 from newsroom.admin import parse_pk
 
@@ -91,7 +92,7 @@ def revision_list(model_admin, request, object_id):
             article,
             title=f"Revisions of “{article}”",
             versions=revisions.versions_of(article),
-            can_restore=services.article_can_edit(user=request.user, article=article),
+            can_restore=can_edit_article(request.user, article),
         ),
     )
 
@@ -126,7 +127,7 @@ def revision_restore(model_admin, request, object_id, version_id):
         return HttpResponseNotAllowed(["POST"])
     article = viewable_article(model_admin, request, object_id)
     version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
-    if not services.article_can_edit(user=request.user, article=article):
+    if not can_edit_article(request.user, article):
         raise PermissionDenied
     try:
         services.article_restore_revision(article=article, version=version, user=request.user)

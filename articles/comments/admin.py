@@ -34,6 +34,7 @@ from articles.models import (
     CommentReport,
     ModerationSettings,
 )
+from articles.permissions import can_moderate
 
 KEEP, TAKE_DOWN = "keep", "take_down"
 
@@ -84,7 +85,7 @@ class QueueChangeList(ChangeList):
         super().get_results(request)
         comments = list(self.result_list)
         selectors.queue_details(comments)
-        moderator = request.user.has_perm("articles.moderate_comment")
+        moderator = can_moderate(request.user)
         for comment in comments:
             comment.decision_buttons = [
                 (
@@ -317,7 +318,7 @@ class CommentAdmin(admin.ModelAdmin):
         return self.has_moderate_permission(request) and super().has_change_permission(request, obj)
 
     def has_moderate_permission(self, request):
-        return request.user.has_perm("articles.moderate_comment")
+        return can_moderate(request.user)
 
     def save_model(self, request, obj, form, change):
         # Only the status can change, and only through the service.
@@ -516,7 +517,7 @@ class CommenterAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        moderator = request.user.has_perm("articles.moderate_comment")
+        moderator = can_moderate(request.user)
         return moderator and super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
@@ -533,7 +534,7 @@ class CommenterAdmin(admin.ModelAdmin):
 
 def queue_counts(user) -> dict:
     """What the admin index shows a moderator: how many comments wait, how many are reported."""
-    if not user.has_perm("articles.moderate_comment"):
+    if not can_moderate(user):
         return {}
     counts = Comment.objects.aggregate(pending=Count("pk", filter=Q(status=Comment.Status.PENDING)))
     return {

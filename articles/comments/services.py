@@ -23,6 +23,7 @@ from articles.models import (
     CommentReport,
     ModerationSettings,
 )
+from articles.permissions import can_moderate
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def comment_create(
         author_name=author_name,
         author_email=author_email,
         body=body,
-        moderator=staff is not None and staff.has_perm("articles.moderate_comment"),
+        moderator=staff is not None and can_moderate(staff),
         standing=commenter_standing(email=author_email),
     )
     comment = Comment(
@@ -165,7 +166,7 @@ def comment_moderate(*, comment: Comment, status: str, user, reason: str = "") -
     closes the readers' open reports on it, which takes it out of the
     Reported queue.
     """
-    if not user.has_perm("articles.moderate_comment"):
+    if not can_moderate(user):
         raise PermissionDenied("Moderating comments needs the moderate_comment permission.")
     if status not in DECISIONS:
         raise ValidationError(f"“{status}” is not a moderation decision.")
@@ -248,7 +249,7 @@ def commenter_update(
     Needs `articles.moderate_comment`. comment_create reads the standing, so a
     banned commenter's next comment is stored as spam whatever any page shows.
     """
-    if not user.has_perm("articles.moderate_comment"):
+    if not can_moderate(user):
         raise PermissionDenied("Acting on commenters needs the moderate_comment permission.")
     if standing is not None and standing not in Commenter.Standing.values:
         raise ValidationError(f"“{standing}” is not a commenter standing.")

@@ -1,4 +1,4 @@
-from .article import Article, ArticleQuerySet
+from .article import LAST_CHANGED, Article, ArticleQuerySet, public_q
 from .comment import (
     Comment,
     CommentDecision,
@@ -13,6 +13,7 @@ from .section import Section
 from .workflow import Correction, StatusChange
 
 __all__ = [
+    "LAST_CHANGED",
     "Article",
     "ArticleQuerySet",
     "Comment",
@@ -29,4 +30,5 @@ __all__ = [
     "Rendition",
     "Section",
     "StatusChange",
+    "public_q",
 ]

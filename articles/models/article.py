@@ -1,22 +1,48 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from articles.text import validate_visible
+from newsroom.people import display_name
+
+
+def public_q(prefix: str = "") -> models.Q:
+    """The one definition of public, as a condition: published, and its time has come.
+
+    A future `published_at` is a scheduled article; it turns public by itself when
+    the clock passes it, with no job to run. `prefix` applies it across a relation
+    ("article__"). `Article.is_public` says the same of one article in memory.
+    """
+    return models.Q(
+        **{
+            f"{prefix}status": Article.Status.PUBLISHED,
+            f"{prefix}published_at__lte": timezone.now(),
+        }
+    )
+
+
+# When an article last changed for a reader: its last edit, or its publication
+# if that came later (a scheduled article goes public after its last edit).
+LAST_CHANGED = Greatest("updated_at", "published_at")
 
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """The one definition of public: published, and its time has come.
+        """The articles readers may see: `public_q()`."""
+        return self.filter(public_q())
 
-        A future `published_at` is a scheduled article; it turns public by
-        itself when the clock passes it, with no job to run.
-        """
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+    def scheduled(self):
+        """Published with a time still to come: they turn public by themselves."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def last_changed(self):
+        """When the latest of these articles last changed for a reader (see `Article.last_changed`),
+        in one query; None when there are none."""
+        return self.aggregate(latest=models.Max(LAST_CHANGED))["latest"]
 
     def for_listing(self):
         """What a card needs, in a fixed number of queries whatever the page size."""
@@ -125,13 +151,9 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
-    def clean(self):
-        # Published without a time means published now, as in every CMS.
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-
     @property
     def is_public(self) -> bool:
+        """`Article.objects.published()`, said of one article in memory."""
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
@@ -140,12 +162,18 @@ class Article(models.Model):
 
     @property
     def is_scheduled(self) -> bool:
+        """Published, with a time that has not come yet (`Article.objects.scheduled()`)."""
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at > timezone.now()
+            and not self.is_public
         )
 
     @property
+    def last_changed(self):
+        """`LAST_CHANGED`, for one article in memory."""
+        return max(self.updated_at, self.published_at or self.updated_at)
+
+    @property
     def byline(self) -> str:
-        return self.author.get_full_name() or self.author.get_username()
+        return display_name(self.author)

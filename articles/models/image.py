@@ -3,8 +3,8 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.utils.html import format_html
 
+from articles.images.validators import validate_image_upload
 from articles.text import validate_visible
-from articles.validators import validate_image_upload
 
 
 class License(models.TextChoices):

@@ -451,7 +451,7 @@ def test_a_failed_save_leaves_no_files_behind(media_files, monkeypatch):
     def broken(image):
         raise OSError("encoder failed")
 
-    monkeypatch.setattr(services, "build_renditions", broken)
+    monkeypatch.setattr(services.image, "build_renditions", broken)
     image = Image(alt_text="x", file=ContentFile(image_bytes(), name="a.jpg"))
     with pytest.raises(OSError, match="encoder failed"):
         services.image_save(image=image, file_changed=True)

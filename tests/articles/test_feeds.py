@@ -8,9 +8,9 @@ from defusedxml import ElementTree
 from django.utils import timezone
 
 from articles import services
-from articles.demo import seed
-from articles.demo.loader import load_seed_article
 from articles.models import Article
+from newsroom.demo import seed
+from newsroom.demo.loader import load_seed_article
 from tests.articles.unpublished import unpublished_states
 from tests.factories import ArticleFactory, ImageFactory, RatingFactory, UserFactory
 

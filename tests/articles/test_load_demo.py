@@ -5,9 +5,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from taggit.models import Tag
 
-from articles.demo import seed
 from articles.models import Article, Delegation, DelegationMember, Image, Rendition, Section
 from bias.models import Rating
+from newsroom.demo import seed
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from articles import preview
-from articles.demo import seed
-from articles.demo.loader import load_seed_article
 from articles.models import Article, License
+from newsroom.demo import seed
+from newsroom.demo.loader import load_seed_article
 from tests.factories import ArticleFactory, ImageFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles.demo import seed
 from articles.models import Article
+from newsroom.demo import seed
 from tests.articles.unpublished import unpublished_states
 from tests.factories import (
     ArticleFactory,

@@ -2,7 +2,7 @@ import pytest
 from django.core.files.base import ContentFile
 from PIL import Image as PILImage
 
-from articles.renditions import rendition_widths
+from articles.images.renditions import rendition_widths
 from tests.factories import ImageFactory
 from tests.images import image_bytes
 

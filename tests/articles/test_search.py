@@ -7,9 +7,9 @@ from django.db import connection
 from django.utils import timezone
 
 from articles import search, services
-from articles.demo import seed
-from articles.demo.loader import load_seed_article
 from articles.models import Article
+from newsroom.demo import seed
+from newsroom.demo.loader import load_seed_article
 from tests.articles.test_admin import article_post_data
 from tests.articles.unpublished import unpublished_states
 from tests.factories import ArticleFactory, SectionFactory, UserFactory, staff_member

@@ -4,10 +4,10 @@ import pytest
 from defusedxml import ElementTree
 from django.utils import timezone
 
-from articles.demo import seed
-from articles.demo.loader import load_seed_article
 from articles.models import Article
 from articles.sitemaps import news_language
+from newsroom.demo import seed
+from newsroom.demo.loader import load_seed_article
 from tests.articles.unpublished import unpublished_states
 from tests.factories import ArticleFactory
 

@@ -8,9 +8,9 @@ from bs4 import BeautifulSoup
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles.demo import seed
 from articles.models import Article
 from bias.models import Rating
+from newsroom.demo import seed
 from tests.factories import ArticleFactory, ImageFactory, RatingFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.demo.loader import load_seed_article
+from newsroom.demo.loader import load_seed_article
 from tests.factories import staff_member
 
 E2E_DIR = Path(__file__).resolve().parent

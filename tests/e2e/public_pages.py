@@ -2,8 +2,8 @@
 
 import pytest
 
-from articles.demo import seed
 from articles.models import Comment
+from newsroom.demo import seed
 from tests.factories import CommentFactory
 
 # One line per page; both checks run over every one.

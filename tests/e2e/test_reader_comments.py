@@ -3,8 +3,8 @@
 import pytest
 
 from articles.comments.views import AWAITING_MODERATION
-from articles.demo import seed
 from articles.models import Comment
+from newsroom.demo import seed
 from tests.e2e.conftest import admin_login
 from tests.factories import CommentFactory
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from articles.demo import seed
+from newsroom.demo import seed
 from tests.load.conftest import gunicorn, manage, server_env
 
 pytestmark = pytest.mark.load

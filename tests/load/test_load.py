@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 from bs4 import BeautifulSoup
 
-from articles.demo import seed
+from newsroom.demo import seed
 from tests.load.conftest import Browser, database_query, manage
 
 pytestmark = pytest.mark.load

@@ -8,14 +8,9 @@ from django.core.files.base import ContentFile
 from PIL import Image as PILImage
 from PIL import ImageOps
 
+from articles.images.formats import PILLOW_FORMATS
 from articles.models import Image, Rendition
 
-PILLOW_FORMATS = {
-    "JPEG": Rendition.Format.JPEG,
-    "MPO": Rendition.Format.JPEG,
-    "PNG": Rendition.Format.PNG,
-    "WEBP": Rendition.Format.WEBP,
-}
 SAVE_OPTIONS = {
     Rendition.Format.WEBP: {"format": "WEBP", "quality": 80, "method": 4},
     Rendition.Format.JPEG: {"format": "JPEG", "quality": 82, "optimize": True, "progressive": True},
@@ -47,7 +42,7 @@ def clean_original(stream) -> ContentFile:
     """
     stream.seek(0)
     with PILImage.open(stream) as picture:
-        fmt = PILLOW_FORMATS[picture.format]
+        fmt = Rendition.Format(PILLOW_FORMATS[picture.format])
         icc_profile = picture.info.get("icc_profile")
         upright = ImageOps.exif_transpose(picture)
     transparency = upright.info.get("transparency")
@@ -75,7 +70,7 @@ def build_renditions(image: Image) -> list[Rendition]:
     """Unsaved renditions of `image`: each width in WebP and in the original's format."""
     storage = image.file.storage
     with storage.open(image.file.name, "rb") as stream, PILImage.open(stream) as picture:
-        original_format = PILLOW_FORMATS[picture.format]
+        original_format = Rendition.Format(PILLOW_FORMATS[picture.format])
         picture = _normalised(ImageOps.exif_transpose(picture))
         picture.info = {}  # nothing of the original's metadata reaches a copy
         formats = [Rendition.Format.WEBP]

@@ -9,11 +9,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from articles import services
-from articles.demo import seed
-from articles.demo.picture import skyline_jpeg
 from articles.models import Article, Image, License
 from bias import services as bias_services
 from bias.models import Assessment
+from newsroom.demo import seed
+from newsroom.demo.picture import skyline_jpeg
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +75,7 @@ def load_seed_article() -> tuple[Article, bool]:
             for position, (party, notes, members) in enumerate(seed.DELEGATIONS)
         ],
     )
+    services.article_index_for_search(article=article)
     _rate_seed_article(article, editor=desk)
     services.article_record_revision(article=article, user=desk, comment="Loaded the demo")
     logger.info("demo article %s loaded", article.slug)

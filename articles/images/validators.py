@@ -3,9 +3,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from PIL import Image as PILImage
 
-# Pillow format name -> file extension for the stored original. MPO is a JPEG
-# with extra frames (stereo and HDR cameras); its first frame is the picture.
-ALLOWED_IMAGE_FORMATS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "WEBP": "webp"}
+from articles.images.formats import PILLOW_FORMATS
+
 # WebP renditions cannot be taller or wider than this.
 MAX_SIDE_PIXELS = 16383
 
@@ -31,7 +30,7 @@ def validate_image_upload(value) -> None:
     stream.seek(0)
     try:
         with PILImage.open(stream) as picture:
-            if picture.format not in ALLOWED_IMAGE_FORMATS:
+            if picture.format not in PILLOW_FORMATS:
                 raise ValidationError(
                     "This is a %(format)s file. Upload a JPEG, PNG or WebP image.",
                     code="image_format",

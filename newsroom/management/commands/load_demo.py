@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles.demo.loader import create_role_users, load_seed_article
+from newsroom.demo.loader import create_role_users, load_seed_article
 
 
 class Command(BaseCommand):
