@@ -11,7 +11,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
 # Local targets only: production reads DJANGO_SECRET_KEY from its environment.
 LOCAL_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-development-only-not-secret}
 
-# Backups go outside the project; `make restore BACKUP=<archive>` puts one back.
+# Backups go outside the project, one folder each; `make restore BACKUP=<folder>` puts one back.
 BACKUP_DIR ?= $(HOME)/newsroom-backups
 
 .PHONY: install run serve test test-postgres test-load test-e2e e2e-system-packages lint format clean backup restore bench
@@ -46,11 +46,11 @@ test-postgres: $(STAMP)
 	$(LOCAL_ENV) DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 backup: $(STAMP)
-	$(PY) -m newsroom.backup backup --to $(BACKUP_DIR)
+	BACKUP_DIR="$(BACKUP_DIR)" $(PY) -m newsroom.backup backup
 
 restore: $(STAMP)
-	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=path/to/newsroom-<time>.tar.gz"; exit 2; }
-	$(PY) -m newsroom.backup restore $(BACKUP)
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=path/to/newsroom-<time>"; exit 2; }
+	$(PY) -m newsroom.backup restore "$(BACKUP)"
 
 # Load and fault tests against a live gunicorn on PostgreSQL; each makes its own database.
 test-load: $(STAMP)

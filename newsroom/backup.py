@@ -1,162 +1,81 @@
-"""Back up and restore the database and the uploaded media, as one archive.
+"""Back up and restore the database and the uploaded media together, with django-dbbackup.
 
-    python -m newsroom.backup backup --to DIR      # writes DIR/newsroom-<UTC time>.tar.gz
-    python -m newsroom.backup restore ARCHIVE      # puts the database and media back
+    python -m newsroom.backup backup             # writes BACKUP_DIR/newsroom-<UTC time>/
+    python -m newsroom.backup restore FOLDER     # puts that backup's database and media back
 
-The archive holds `database.dump` (PostgreSQL, pg_dump's custom format) or
-`database.sqlite3` (SQLite, a consistent copy made with SQLite's backup API),
-`media/` (a copy of MEDIA_ROOT) and `manifest.json`. The database and media
-come from the same settings the site runs with (DATABASE_URL, MEDIA_ROOT).
+django-dbbackup does the work. Its `dbbackup` command dumps the database
+(PostgreSQL: pg_dump's custom format; SQLite: a consistent copy made with
+SQLite's backup API) and `dbrestore` puts it back (pg_restore --clean in one
+transaction; the SQLite copy written over the database file). `mediabackup`
+tars every file in the media storage (MEDIA_ROOT) and `mediarestore` saves
+them back. This module keeps one backup's two halves together, in one folder:
+
+    database.<sqlite3|psql.bin>.gz            the database, gzipped
+    database.<sqlite3|psql.bin>.gz.metadata   the engine it came from: restore refuses another
+    media.tar.gz                              every media file
+
+Restoring replaces the media as well as the database: files uploaded after
+the backup are deleted, as the rows that pointed at them are gone.
 `make backup` and `make restore BACKUP=...` call this.
 """
 
 import argparse
-import json
 import os
-import shutil
-import sqlite3
-import subprocess
+import posixpath
 import sys
-import tarfile
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-FORMAT_VERSION = 1
+DATABASE_GLOB = "database.*.gz"
+MEDIA_ARCHIVE = "media.tar.gz"
 
 
-def _database():
+def backup() -> Path:
+    """Write the database and the media into a new folder in BACKUP_DIR; return its path."""
+    from dbbackup.db.base import get_connector
     from django.conf import settings
+    from django.core.management import call_command
 
-    return settings.DATABASES["default"]
-
-
-def _engine(database) -> str:
-    engine = database["ENGINE"]
-    if "postgresql" in engine:
-        return "postgresql"
-    if "sqlite3" in engine:
-        return "sqlite"
-    raise SystemExit(f"Backups support PostgreSQL and SQLite, not {engine}.")
-
-
-def _pg_args(database) -> tuple[list[str], dict]:
-    """Connection arguments for pg_dump/pg_restore; the password travels in the environment."""
-    args = ["--dbname", database["NAME"]]
-    if database.get("HOST"):
-        args += ["--host", database["HOST"]]
-    if database.get("PORT"):
-        args += ["--port", str(database["PORT"])]
-    if database.get("USER"):
-        args += ["--username", database["USER"]]
-    env = dict(os.environ)
-    if database.get("PASSWORD"):
-        env["PGPASSWORD"] = database["PASSWORD"]
-    return args, env
+    folder = "newsroom-" + datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+    database = f"{folder}/database.{get_connector().extension}.gz"
+    call_command("dbbackup", "--noinput", "--compress", "--output-filename", database)
+    # A site with no uploads yet may have no MEDIA_ROOT: its media archive is empty.
+    Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
+    call_command(
+        "mediabackup", "--noinput", "--compress", "--output-filename", f"{folder}/{MEDIA_ARCHIVE}"
+    )
+    return Path(settings.BACKUP_DIR) / folder
 
 
-def _tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        raise SystemExit(f"{name} is not installed; it comes with the PostgreSQL client tools.")
-    return path
+def _empty_media_storage() -> None:
+    from django.core.files.storage import default_storage
+
+    folders = [""]
+    while folders:
+        folder = folders.pop()
+        subfolders, files = default_storage.listdir(folder)
+        for name in files:
+            default_storage.delete(posixpath.join(folder, name))
+        folders.extend(posixpath.join(folder, subfolder) for subfolder in subfolders)
 
 
-def backup(*, to: Path) -> Path:
-    """Write one archive of the database and MEDIA_ROOT into `to`; return its path."""
+def restore(folder: Path) -> None:
+    """Replace the database and the media with those of a backup folder."""
     from django.conf import settings
+    from django.core.management import call_command
 
-    database = _database()
-    engine = _engine(database)
-    media_root = Path(settings.MEDIA_ROOT)
-    to.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
-    archive = to / f"newsroom-{stamp}.tar.gz"
-    with tempfile.TemporaryDirectory() as work:
-        work = Path(work)
-        if engine == "postgresql":
-            dump = work / "database.dump"
-            args, env = _pg_args(database)
-            subprocess.run(  # noqa: S603 - fixed arguments from the site's own settings
-                [_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(dump), *args],
-                check=True,
-                env=env,
-            )
-        else:
-            dump = work / "database.sqlite3"
-            source = sqlite3.connect(database["NAME"])
-            target = sqlite3.connect(dump)
-            with target:
-                source.backup(target)
-            source.close()
-            target.close()
-        manifest = {
-            "format": FORMAT_VERSION,
-            "engine": engine,
-            "created_at": datetime.now(UTC).isoformat(),
-            "media_files": sum(1 for p in media_root.rglob("*") if p.is_file())
-            if media_root.exists()
-            else 0,
-        }
-        (work / "manifest.json").write_text(json.dumps(manifest, indent=2))
-        partial = archive.with_suffix(".partial")
-        with tarfile.open(partial, "w:gz") as tar:
-            tar.add(work / "manifest.json", arcname="manifest.json")
-            tar.add(dump, arcname=dump.name)
-            if media_root.exists():
-                tar.add(media_root, arcname="media")
-        partial.rename(archive)  # a half-written archive never looks like a backup
-    return archive
-
-
-def restore(*, archive: Path) -> dict:
-    """Replace the database and MEDIA_ROOT with the archive's. Returns its manifest."""
-    from django.conf import settings
-
-    database = _database()
-    engine = _engine(database)
-    media_root = Path(settings.MEDIA_ROOT)
-    with tempfile.TemporaryDirectory() as work:
-        work = Path(work)
-        with tarfile.open(archive, "r:gz") as tar:
-            tar.extractall(work, filter="data")  # refuses absolute paths and links out
-        manifest = json.loads((work / "manifest.json").read_text())
-        if manifest["engine"] != engine:
-            raise SystemExit(
-                f"This archive holds a {manifest['engine']} database; "
-                f"the site is configured for {engine}."
-            )
-        if engine == "postgresql":
-            args, env = _pg_args(database)
-            subprocess.run(  # noqa: S603 - fixed arguments from the site's own settings
-                [
-                    _tool("pg_restore"),
-                    "--clean",
-                    "--if-exists",
-                    "--no-owner",
-                    "--no-privileges",
-                    "--single-transaction",
-                    *args,
-                    str(work / "database.dump"),
-                ],
-                check=True,
-                env=env,
-            )
-        else:
-            source = sqlite3.connect(work / "database.sqlite3")
-            target = sqlite3.connect(database["NAME"])
-            with target:
-                source.backup(target)
-            source.close()
-            target.close()
-        restored_media = work / "media"
-        if media_root.exists():
-            shutil.rmtree(media_root)
-        if restored_media.exists():
-            shutil.copytree(restored_media, media_root)
-        else:
-            media_root.mkdir(parents=True)
-    return manifest
+    databases = sorted(folder.glob(DATABASE_GLOB))
+    media = folder / MEDIA_ARCHIVE
+    if len(databases) != 1 or not media.is_file():
+        raise SystemExit(
+            f"{folder} is not a backup: it should hold one {DATABASE_GLOB} and {MEDIA_ARCHIVE}."
+        )
+    call_command("dbrestore", "--noinput", "--uncompress", "--input-path", str(databases[0]))
+    Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
+    _empty_media_storage()
+    call_command(
+        "mediarestore", "--noinput", "--uncompress", "--replace", "--input-path", str(media)
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -164,18 +83,22 @@ def main(argv: list[str] | None = None) -> None:
     import django
 
     django.setup()
+    from django.core.management import CommandError
+
     parser = argparse.ArgumentParser(prog="python -m newsroom.backup", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    make = commands.add_parser("backup", help="write an archive of the database and media")
-    make.add_argument("--to", type=Path, required=True, help="folder for the archive")
-    put_back = commands.add_parser("restore", help="put an archive's database and media back")
-    put_back.add_argument("archive", type=Path)
+    commands.add_parser("backup", help="write the database and media into BACKUP_DIR")
+    put_back = commands.add_parser("restore", help="put a backup's database and media back")
+    put_back.add_argument("folder", type=Path)
     options = parser.parse_args(argv)
-    if options.command == "backup":
-        print(f"Backed up to {backup(to=options.to)}")
-    else:
-        manifest = restore(archive=options.archive)
-        print(f"Restored the {manifest['engine']} backup of {manifest['created_at']}")
+    try:
+        if options.command == "backup":
+            print(f"Backed up to {backup()}")
+        else:
+            restore(options.folder)
+            print(f"Restored the database and media of {options.folder}")
+    except CommandError as error:  # e.g. a PostgreSQL backup restored into SQLite
+        raise SystemExit(str(error)) from error
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ REDIS_URL             shared cache; local memory cache otherwise.
 MEDIA_ROOT            where uploads are stored; ./media by default.
 NEWSROOM_REQUIRE_BIAS_RATING  "0"/"false" lets articles publish with no bias rating; on by default.
 STATIC_ROOT           where collectstatic writes; ./staticfiles by default.
+BACKUP_DIR            where `make backup` writes; ~/newsroom-backups by default.
 
 Production (secure defaults when debug is off, each can be overridden):
 DJANGO_SECURE_SSL_REDIRECT, DJANGO_SECURE_COOKIES, DJANGO_HSTS_SECONDS,
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "reversion",
     "csp",
     "axes",
+    "dbbackup",
     "articles",
     "bias",
     "newsroom",
@@ -209,10 +211,28 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 
+# Backups (django-dbbackup, driven by newsroom/backup.py): one folder per backup in BACKUP_DIR.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR") or Path.home() / "newsroom-backups")
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "dbbackup": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": BACKUP_DIR},
+    },
 }
+# SQLite through its backup API, restored by writing the copy over the database file (the
+# default since django-dbbackup 5.0): its SQL-text SqliteConnector, replayed into an existing
+# database, keeps rows written after the backup and loses others.
+DBBACKUP_CONNECTOR_MAPPING = {
+    "django.db.backends.sqlite3": "dbbackup.db.sqlite.SqliteBackupConnector",
+}
+# pg_restore gives the tables to the user the site connects as, whoever owned them before.
+DBBACKUP_CONNECTORS = {"default": {"PG_OPTIONS": ["--no-owner", "--no-privileges"]}}
+# A failed backup says so on the command's own output (cron mails it). The site sets no ADMINS,
+# and building the report mail needs DJANGO_SECRET_KEY, which `make backup` runs without.
+DBBACKUP_SEND_EMAIL = False
 
 LOGGING = {
     "version": 1,

@@ -89,15 +89,16 @@ def test_backup_and_restore_bring_back_the_database_and_media(database_url, tmp_
     assert before["articles"] and before["images"] and media_before
 
     output = run(["make", "-s", "backup", f"BACKUP_DIR={tmp_path / 'backups'}"], env)
-    archives = list((tmp_path / "backups").glob("newsroom-*.tar.gz"))
-    assert len(archives) == 1 and str(archives[0]) in output
+    backups = list((tmp_path / "backups").glob("newsroom-*"))
+    assert len(backups) == 1 and str(backups[0]) in output
+    assert (backups[0] / "media.tar.gz").is_file() and list(backups[0].glob("database.*.gz"))
 
     shell(env, DAMAGE)
     (media / "stray.txt").write_text("added after the backup")
     damaged = json.loads(shell(env, SNAPSHOT).splitlines()[-1])
     assert damaged != before
 
-    run(["make", "-s", "restore", f"BACKUP={archives[0]}"], env)
+    run(["make", "-s", "restore", f"BACKUP={backups[0]}"], env)
     assert json.loads(shell(env, SNAPSHOT).splitlines()[-1]) == before
     assert media_digest(media) == media_before
 
