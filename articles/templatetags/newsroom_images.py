@@ -10,7 +10,7 @@ def _srcset(renditions) -> str:
     return ", ".join(f"{rendition.file.url} {rendition.width}w" for rendition in renditions)
 
 
-@register.inclusion_tag("includes/picture.html")
+@register.inclusion_tag("includes/articles/picture.html")
 def picture(image, *, sizes: str, loading: str = "lazy", decorative: bool = False):
     """A responsive <picture>: WebP first, the original format as the fallback.
 

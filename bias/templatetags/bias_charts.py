@@ -19,7 +19,7 @@ def _axis_x(point: int, width: int, pad: int) -> float:
     return round(pad + (point - scale.AXIS[0]) * step, 1)
 
 
-@register.inclusion_tag("includes/bias_meter.html")
+@register.inclusion_tag("includes/bias/meter.html")
 def bias_meter(position: int, label: str):
     """A left–right axis from -3 to +3 with the rating's point marked."""
     return {
@@ -37,7 +37,7 @@ def bias_meter(position: int, label: str):
     }
 
 
-@register.inclusion_tag("includes/bias_chart.html")
+@register.inclusion_tag("includes/bias/chart.html")
 def bias_chart(bars, chart_id: str = "bias-chart"):
     """One bar per point of the axis, as tall as the number of ratings there."""
     tallest = max((bar.count for bar in bars), default=0) or 1
