@@ -168,10 +168,11 @@ class AssessmentAdmin(ValidInitialMixin, admin.ModelAdmin):
             raise PermissionDenied
         may_publish = can_sign_off(request.user)
         assessments, panel = selectors.panel_for(article)
+        current = Rating.objects.current_for(article)
         form = None
         if may_publish:
             initial = {"direction": panel.direction, "strength": panel.strength} if panel else {}
-            if current := Rating.objects.current_for(article):
+            if current is not None:
                 initial["why"] = current.why  # a re-review often keeps the words
             form = RatingPublishForm(request.POST or None, initial=initial)
             if request.method == "POST" and form.is_valid():
@@ -198,6 +199,7 @@ class AssessmentAdmin(ValidInitialMixin, admin.ModelAdmin):
             "assessments": assessments,
             "panel": panel,
             "ratings": list(article.ratings.select_related("published_by")),
+            "current": current,
             "form": form,
             "mine": mine,
             "may_edit_mine": mine is not None and self.has_change_permission(request, mine),

@@ -2,8 +2,8 @@
 500, and nothing stored changes.
 
 Cases covered elsewhere and not repeated here: markup in comments on the article page and in
-the moderation queue (tests/articles/test_comment_views.py, test_comment_admin.py), NUL bytes,
-1 MB bodies and a missing CSRF token on the comment form (test_comment_views.py), bad page
+the moderation queue (tests/articles/comments/test_views.py, test_admin.py), NUL bytes,
+1 MB bodies and a missing CSRF token on the comment form (comments/test_views.py), bad page
 numbers on the front page (test_public_pages.py), Markdown sanitising (test_markdown.py),
 tampered preview links and forged workflow moves (test_workflow.py), bad, bomb, polyglot and
 renamed uploads (test_admin.py, test_image_privacy.py), unknown Host headers
@@ -32,8 +32,6 @@ from articles.models import (
 from bias import services as bias_services
 from bias.models import Rating
 from tests.admin_pages import change_form_data
-from tests.articles.test_admin import article_post_data, image_post
-from tests.articles.test_workflow import admin_save
 from tests.factories import (
     ArticleFactory,
     CommentFactory,
@@ -45,8 +43,8 @@ from tests.factories import (
     UserFactory,
     staff_member,
 )
+from tests.helpers import admin_save, article_post_data, assert_no_inline_code, image_post
 from tests.images import image_bytes
-from tests.test_security import assert_no_inline_code
 
 pytestmark = pytest.mark.django_db
 

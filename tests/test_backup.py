@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import ROOT
 from tests.postgres import fresh_database
-from tests.test_project import ROOT
 
 SNAPSHOT = """
 import json

@@ -4,7 +4,7 @@ import multiprocessing
 import runpy
 import subprocess
 
-from tests.test_project import ROOT
+from tests.helpers import ROOT
 
 CONFIG = str(ROOT / "newsroom" / "gunicorn.py")
 

@@ -10,8 +10,8 @@ from articles.text import has_visible_text
 from bias import services as bias_services
 from bias.forms import RatingPublishForm
 from bias.models import Rating
-from tests.bias.test_services import assess, in_review, publish
 from tests.factories import ArticleFactory, SectionFactory, staff_member
+from tests.helpers import assess, in_review, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +112,7 @@ def test_an_invisible_comment_or_name_is_a_form_error(client, field):
 
 
 def test_an_invisible_title_is_a_form_error_in_the_admin(client):
-    from tests.articles.test_admin import article_post_data
+    from tests.helpers import article_post_data
 
     client.force_login(staff_member("Editors", "editor"))
     response = client.post(

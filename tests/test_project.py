@@ -1,7 +1,3 @@
-import os
-import subprocess
-import sys
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -9,20 +5,7 @@ from django.contrib.auth.models import Group
 from django.db import OperationalError
 from django.template.loader import render_to_string
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def run_python(code: str, env_overrides: dict) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(env_overrides)
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+from tests.helpers import run_python
 
 
 @pytest.mark.parametrize("server", ["newsroom.wsgi", "newsroom.asgi"])

@@ -5,14 +5,13 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 
 from tests.factories import ArticleFactory, CommentFactory, ImageFactory, staff_member
-from tests.test_project import ROOT, run_python
+from tests.helpers import ROOT, assert_no_inline_code, run_python
 
 PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "k3v-" + "x9Q2!mZ7#pL4@" * 5,
@@ -144,17 +143,6 @@ def test_no_template_or_script_holds_inline_code(path):
 def test_the_inline_code_check_finds_inline_code():
     assert inline_scripts('<script>alert(1)</script><a onclick="x()">') != []
     assert inline_scripts('<script src="/a.js"></script><a class="on">') == []
-
-
-def assert_no_inline_code(response):
-    soup = BeautifulSoup(response.content, "html.parser")
-    for script in soup.find_all("script"):
-        assert script.get("src") or script.get("type") in {
-            "application/ld+json",
-            "application/json",
-        }, script
-    for tag in soup.find_all(True):
-        assert not [name for name in tag.attrs if name.lower().startswith("on")], tag
 
 
 @pytest.mark.django_db

@@ -35,6 +35,7 @@ from articles.models import (
     ModerationSettings,
 )
 from articles.permissions import can_moderate
+from newsroom.people import display_name
 
 KEEP, TAKE_DOWN = "keep", "take_down"
 
@@ -351,7 +352,7 @@ class CommentAdmin(admin.ModelAdmin):
     def moderated(self, obj):
         if obj.moderated_at is None:
             return "—"
-        who = obj.moderated_by.get_username() if obj.moderated_by else "rules"
+        who = display_name(obj.moderated_by) or "rules"
         # format_html makes each argument escaped text before formatting it, so a date
         # format spec would meet a string: the date goes in already formatted.
         when = date_format(timezone.localtime(obj.moderated_at), "j M Y, H:i")

@@ -4,6 +4,7 @@ from PIL import Image as PILImage
 
 from articles.models import Article, Delegation, Image, Rendition
 from tests.factories import ArticleFactory, ImageFactory, UserFactory, staff_member
+from tests.helpers import article_post_data, image_post, management
 from tests.images import image_bytes
 
 pytestmark = pytest.mark.django_db
@@ -20,55 +21,6 @@ def journalist(client):
     user = staff_member("Journalists")
     client.force_login(user)
     return user
-
-
-def management(prefix: str, total: int) -> dict:
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": "0",
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-
-
-def article_post_data(**overrides) -> dict:
-    data = {
-        "title": "Talks resume in Istanbul",
-        "slug": "talks-resume-in-istanbul",
-        "summary": "Delegations meet for the first time in three years.",
-        "tags": "Russia, Diplomacy",
-        "lead_image": "",
-        "transition": "",
-        "publish_at_0": "",
-        "publish_at_1": "",
-        "note": "",
-        "comments_enabled": "on",
-        **management("sections", 2),
-        "sections-0-kind": "key_developments",
-        "sections-0-heading": "",
-        "sections-0-body": "- Talks **resumed**.",
-        "sections-0-position": "0",
-        "sections-1-kind": "text",
-        "sections-1-heading": "What comes next",
-        "sections-1-body": "More talks.",
-        "sections-1-position": "1",
-        **management("delegations", 1),
-        "delegations-0-party": "Ukraine",
-        "delegations-0-notes": "- Led by the defence minister.",
-        "delegations-0-position": "0",
-        **management("delegations-0-members", 2),
-        "delegations-0-members-0-name": "Rustem Umerov",
-        "delegations-0-members-0-role": "Defense Minister",
-        "delegations-0-members-0-is_head": "on",
-        "delegations-0-members-0-position": "0",
-        "delegations-0-members-1-name": "Andriy Yermak",
-        "delegations-0-members-1-role": "Head of the Presidential Office",
-        "delegations-0-members-1-position": "1",
-        **management("delegations-empty-members", 0),
-        "_save": "Save",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_a_whole_article_is_written_on_one_admin_page(editor_client):
@@ -241,20 +193,6 @@ def test_article_list_has_status_author_date_search_and_filters(editor_client):
     assert "Ceasefire holds" in body and "Harvest report" not in body
     assert "By status" in body and "By author" in body
     assert "?published_at__year=" in body  # the date hierarchy
-
-
-def image_post(upload, **overrides) -> dict:
-    return {
-        "file": upload,
-        "alt_text": "Delegates at the table",
-        "caption": "",
-        "credit": "Jane Doe",
-        "license": "cc_by_4",
-        "source": "Wikimedia Commons",
-        "source_url": "https://commons.wikimedia.org/",
-        "_save": "Save",
-        **overrides,
-    }
 
 
 def test_uploaded_image_gets_a_generated_name_and_renditions(editor_client, media_files):

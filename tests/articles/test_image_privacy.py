@@ -10,8 +10,8 @@ from PIL import Image as PILImage
 
 from articles import services
 from articles.models import Image
-from tests.articles.test_admin import image_post
 from tests.factories import staff_member
+from tests.helpers import image_post
 from tests.images import image_bytes
 
 pytestmark = pytest.mark.django_db

@@ -105,7 +105,7 @@ def test_markdown_over_the_bounds_is_refused_before_rendering(source, code):
     ],
 )
 def test_markdown_over_the_bounds_is_a_form_error(client, field, source, message):
-    from tests.articles.test_admin import article_post_data
+    from tests.helpers import article_post_data
 
     client.force_login(staff_member("Editors"))
     response = client.post("/admin/articles/article/add/", article_post_data(**{field: source}))
@@ -116,7 +116,7 @@ def test_markdown_over_the_bounds_is_a_form_error(client, field, source, message
 
 def with_sections(bodies: list[str]) -> dict:
     """The add form's fields, with one text section per body."""
-    from tests.articles.test_admin import article_post_data
+    from tests.helpers import article_post_data
 
     data = article_post_data(**{"sections-TOTAL_FORMS": str(len(bodies))})
     for index, body in enumerate(bodies):

@@ -20,17 +20,13 @@ from tests.factories import (
     RatingFactory,
     SectionFactory,
 )
+from tests.helpers import ARTICLE_PAGE_QUERIES, LISTING_PAGE_QUERIES, TAG_PAGE_QUERIES
 from tests.images import image_bytes
 
 pytestmark = pytest.mark.django_db
 
 SEED_FILE = Path(__file__).parent / "data" / "istanbul-peace-talks.txt"
 SHARED_SEED_FILE = Path(__file__).resolve().parents[3] / "shared/seed/istanbul-peace-talks.txt"
-
-# Queries a public page costs, whatever the number of sections, tags, comments or cards.
-ARTICLE_PAGE_QUERIES = 8
-LISTING_PAGE_QUERIES = 4
-TAG_PAGE_QUERIES = 5
 
 
 def squash(text: str) -> str:

@@ -10,9 +10,9 @@ from articles import search, services
 from articles.models import Article
 from newsroom.demo import seed
 from newsroom.demo.loader import load_seed_article
-from tests.articles.test_admin import article_post_data
 from tests.articles.unpublished import unpublished_states
 from tests.factories import ArticleFactory, SectionFactory, UserFactory, staff_member
+from tests.helpers import article_post_data
 
 pytestmark = pytest.mark.django_db
 

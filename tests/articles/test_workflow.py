@@ -16,6 +16,7 @@ from tests.factories import (
     SectionFactory,
     staff_member,
 )
+from tests.helpers import admin_save
 
 pytestmark = pytest.mark.django_db
 
@@ -155,31 +156,6 @@ def test_admin_shows_scheduled_articles_and_filters_by_status(people, client):
         "Scheduled for"
         in client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
     )
-
-
-def admin_save(client, article, **overrides):
-    data = {
-        "title": article.title,
-        "slug": article.slug,
-        "summary": article.summary,
-        "tags": "",
-        "lead_image": "",
-        "comments_enabled": "on",
-        "loaded_version": str(article.version),
-        "transition": "",
-        "publish_at_0": "",
-        "publish_at_1": "",
-        "note": "",
-        "sections-TOTAL_FORMS": "0",
-        "sections-INITIAL_FORMS": "0",
-        "delegations-TOTAL_FORMS": "0",
-        "delegations-INITIAL_FORMS": "0",
-        "delegations-empty-members-TOTAL_FORMS": "0",
-        "delegations-empty-members-INITIAL_FORMS": "0",
-        "_continue": "Save",
-        **overrides,
-    }
-    return client.post(f"/admin/articles/article/{article.pk}/change/", data)
 
 
 def test_admin_makes_moves_and_shows_the_log(people, client):

@@ -8,9 +8,9 @@ from bias import services
 from bias.models import Assessment, Rating
 from tests.factories import (
     ArticleFactory,
-    SectionFactory,
     staff_member,
 )
+from tests.helpers import assess, in_review, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -25,31 +25,6 @@ def editor():
 @pytest.fixture
 def analysts():
     return [staff_member("Bias analysts", f"analyst-{n}") for n in range(3)]
-
-
-def in_review(**kwargs):
-    article = ArticleFactory(status=S.IN_REVIEW, published_at=None, **kwargs)
-    SectionFactory(article=article)
-    return article
-
-
-def assess(article, analyst, direction="center", strength=2, **kwargs):
-    return services.assessment_save(
-        assessment=Assessment(
-            article=article,
-            direction=direction,
-            strength=strength,
-            rationale=kwargs.pop("rationale", "Neutral wording."),
-            **kwargs,
-        ),
-        user=analyst,
-    )
-
-
-def publish(article, editor, direction="center", strength=2, why="Plain facts.", **kwargs):
-    return services.rating_publish(
-        article=article, user=editor, direction=direction, strength=strength, why=why, **kwargs
-    )
 
 
 def test_an_analyst_records_an_assessment_with_the_tone_rubric(analysts):

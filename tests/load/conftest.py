@@ -18,7 +18,7 @@ import psycopg
 import pytest
 
 from tests import postgres
-from tests.test_project import ROOT
+from tests.helpers import ROOT
 
 PYTHON = str(ROOT / ".venv/bin/python")
 GUNICORN = str(ROOT / ".venv/bin/gunicorn")

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles.comments.services import comment_report
 from articles.models import Comment, ModerationSettings
+from newsroom.people import display_name
 from tests.factories import ArticleFactory, CommentFactory, staff_member
 
 pytestmark = pytest.mark.django_db
@@ -316,7 +317,8 @@ def test_the_moderated_column_says_who_decided_and_when(client, moderator):
     soup = BeautifulSoup(client.get(CHANGELIST).content, "html.parser")
     facts = [li.get_text(" ", strip=True) for li in soup.select(".queue-card__facts li")]
     when = timezone.localtime(comment.moderated_at)
-    assert f"Decided {when.day} {when:%b %Y}, {when:%H:%M} by {moderator.username}" in facts
+    who = display_name(moderator)
+    assert f"Decided {when.day} {when:%b %Y}, {when:%H:%M} by {who}" in facts
 
 
 def card_of(response, comment):

@@ -9,7 +9,6 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article, Comment, CommentReport
-from tests.articles.test_public_pages import ARTICLE_PAGE_QUERIES, LISTING_PAGE_QUERIES
 from tests.factories import (
     ArticleFactory,
     CommentFactory,
@@ -20,6 +19,7 @@ from tests.factories import (
     SectionFactory,
     UserFactory,
 )
+from tests.helpers import ARTICLE_PAGE_QUERIES, LISTING_PAGE_QUERIES
 
 pytestmark = pytest.mark.django_db
 
