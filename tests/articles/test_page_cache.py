@@ -425,3 +425,19 @@ def test_a_reply_link_to_no_published_comment_goes_to_the_plain_page(client, sto
         response = client.get(f"{url}?reply_to={made_up}")
         assert response.status_code == 302 and response["Location"] == f"{url}#comments"
     assert len(cache._cache) == keys
+
+
+def test_a_comment_published_as_it_is_posted_shows_at_once(client, story):
+    # A moderator's own comment (or a known commenter's) is approved by the rules as it is
+    # stored, with no moderation step after it.
+    moderator = staff_member("Moderators", "moderator")
+    client.get(story.get_absolute_url())
+    comment = comment_services.comment_create(
+        article=story,
+        author_name="The desk",
+        author_email="desk@example.com",
+        body="Corrected figures are in the Outlook.",
+        user=moderator,
+    )
+    assert comment.status == Comment.Status.APPROVED
+    assert "Corrected figures are in the Outlook." in text(client, story.get_absolute_url())[1]
