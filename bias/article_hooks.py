@@ -4,12 +4,11 @@ the article events and the page cache."""
 
 from django.conf import settings
 from django.db.models import Max, Q
-from django.utils import timezone
 
 from articles import events, hooks, page_cache
 from articles.workflow import SUBMITTED
 from bias import scale, selectors, services
-from bias.models import Rating
+from bias.models import Rating, in_force_q
 from bias.permissions import can_assess
 
 # Feeds carry the label as a category of its own, under this domain.
@@ -52,8 +51,7 @@ def feed_additions(article) -> hooks.FeedAdditions:
 
 def feed_last_change(public: Q) -> dict:
     """A rating coming into force changes the feeds that show its article."""
-    in_force = Q(ratings__published_at__lte=timezone.now())
-    return {"rated": Max("ratings__published_at", filter=public & in_force)}
+    return {"rated": Max("ratings__published_at", filter=public & in_force_q("ratings__"))}
 
 
 LEAN_CHOICES = [("", "All"), *((d.value, d.label) for d in scale.Direction)]

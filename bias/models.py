@@ -73,11 +73,17 @@ class Assessment(models.Model):
         ]
 
 
+def in_force_q(prefix: str = "") -> models.Q:
+    """A rating is in force once its publication time has come; `prefix` applies the
+    condition across a relation ("ratings__")."""
+    return models.Q(**{f"{prefix}published_at__lte": timezone.now()})
+
+
 class RatingQuerySet(models.QuerySet):
     def in_force(self):
-        """The one definition of the current rating: of an article's ratings whose time
-        has come, the latest; so the first of these, newest first, is the current one."""
-        return self.filter(published_at__lte=timezone.now()).order_by("-published_at", "-pk")
+        """The one definition of the current rating: of an article's ratings in force,
+        the latest; so the first of these, newest first, is the current one."""
+        return self.filter(in_force_q()).order_by("-published_at", "-pk")
 
     def scheduled(self):
         """Ratings published with a time still to come."""
