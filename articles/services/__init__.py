@@ -9,14 +9,12 @@ from articles.services.article import (
     EditOutcome,
     article_add_correction,
     article_edit,
-    article_index_for_search,
     article_lock_for_edit,
     article_publish_gate,
     article_record_revision,
     article_restore_revision,
     article_save,
     article_transition,
-    articles_reindex_for_search,
     conflict_message,
 )
 from articles.services.body import (
@@ -33,6 +31,7 @@ from articles.services.body import (
 )
 from articles.services.errors import EditConflict, ForeignRow, WorkflowError
 from articles.services.image import image_delete, image_save
+from articles.services.index import article_index_for_search, articles_reindex_for_search
 
 __all__ = [
     "MAX_BODY_LENGTH",

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.text import get_text_list
 from reversion.models import Version
 
-from articles import events, hooks, search, workflow
+from articles import events, hooks, workflow
 from articles.models import Article, Correction, Image, StatusChange
 from articles.permissions import can_edit_article, can_publish, can_write
 from articles.revisions import snapshot
@@ -24,6 +24,7 @@ from articles.services.body import (
     article_save_body,
 )
 from articles.services.errors import EditConflict, WorkflowError
+from articles.services.index import article_index_for_search
 from articles.text import visible_or_blank
 from newsroom.people import display_name
 
@@ -187,23 +188,6 @@ def article_record_revision(*, article: Article, user, comment: str) -> None:
 
 
 @transaction.atomic
-def article_index_for_search(*, article: Article) -> None:
-    """Bring the article's stored search vector in line with its title, summary and sections.
-
-    Every write that changes that text calls this, so search never serves a stale text.
-    """
-    search.refresh_search_vectors(Article.objects.filter(pk=article.pk))
-
-
-@transaction.atomic
-def articles_reindex_for_search() -> int:
-    """Recompute every article's search vector; returns how many were written (0 off PostgreSQL)."""
-    count = search.refresh_search_vectors(Article.objects.all())
-    logger.info("search vectors rebuilt for %s articles", count)
-    return count
-
-
-@transaction.atomic
 def article_restore_revision(*, article: Article, version: Version, user) -> Article:
     """Bring back an earlier text as a new revision; status and dates stay as they are."""
     if int(version.object_id) != article.pk:
@@ -221,7 +205,6 @@ def article_restore_revision(*, article: Article, version: Version, user) -> Art
     stored.save()
     try:
         article_replace_body(article=stored, sections=old.sections, delegations=old.delegations)
-        article_index_for_search(article=stored)
     except ValidationError as error:
         # A text saved before today's bounds may exceed them: restoring it is refused whole.
         raise WorkflowError(

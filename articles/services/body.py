@@ -10,6 +10,7 @@ from django.db.models.functions import Length
 from articles.models import Article, Delegation, DelegationMember, Section
 from articles.permissions import can_edit_article
 from articles.services.errors import ForeignRow, WorkflowError
+from articles.services.index import article_index_for_search
 
 logger = logging.getLogger(__name__)
 
@@ -243,7 +244,8 @@ def article_replace_body(
 ) -> None:
     """Replace an article's sections and delegations, each delegation with its "members".
 
-    Sections are saved one by one so that their Markdown is rendered on save.
+    Sections are saved one by one so that their Markdown is rendered on save; the
+    search index follows the new text.
     """
     article.sections.all().delete()
     article.delegations.all().delete()
@@ -272,3 +274,4 @@ def article_replace_body(
             )
             for member in entry["members"]
         )
+    article_index_for_search(article=article)

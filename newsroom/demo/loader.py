@@ -75,7 +75,6 @@ def load_seed_article() -> tuple[Article, bool]:
             for position, (party, notes, members) in enumerate(seed.DELEGATIONS)
         ],
     )
-    services.article_index_for_search(article=article)
     _rate_seed_article(article, editor=desk)
     services.article_record_revision(article=article, user=desk, comment="Loaded the demo")
     logger.info("demo article %s loaded", article.slug)
