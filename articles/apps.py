@@ -6,10 +6,10 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        from articles import page_cache
+        from articles import receivers
         from articles.admin import sorting
         from articles.revisions import register_models
 
         sorting.install()
         register_models()
-        page_cache.connect_signals()
+        receivers.connect()

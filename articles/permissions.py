@@ -44,6 +44,14 @@ def can_edit_article(user, article: Article) -> bool:
     return article.author_id == user.pk and article.status == Article.Status.DRAFT
 
 
+def can_delete_article(user) -> bool:
+    return user.has_perm("articles.delete_article")
+
+
+def can_delete_comment(user) -> bool:
+    return user.has_perm("articles.delete_comment")
+
+
 def can_edit_image(user, image) -> bool:
     """Editors change any image; others only the images they uploaded."""
     if not user.has_perm("articles.change_image"):

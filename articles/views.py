@@ -13,11 +13,11 @@ from articles.comments import services as comment_services
 from articles.comments.forms import CommentForm, CommentReportForm
 from articles.comments.notices import placed_notices
 from articles.models import Article
-from articles.page_cache import cache_page_for_readers
+from articles.page_cache import article_page_dependencies, cache_page_for_readers
 
 
 @require_safe
-@cache_page_for_readers(query=("reply_to",))
+@cache_page_for_readers(query=("reply_to",), depends=article_page_dependencies)
 def article_detail(request, slug):
     article = selectors.article_for_page(slug=slug)
     return render_article_page(request, article)

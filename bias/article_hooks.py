@@ -5,7 +5,7 @@ the article events and the page cache."""
 from django.conf import settings
 from django.db.models import Max, Q
 
-from articles import events, hooks, page_cache
+from articles import events, hooks
 from articles.workflow import SUBMITTED
 from bias import scale, selectors, services
 from bias.models import Rating, in_force_q
@@ -90,4 +90,3 @@ def register() -> None:
     events.article_text_changed.connect(
         review_rating_of_changed_text, dispatch_uid="bias-review-changed-text"
     )
-    page_cache.watch(Rating)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from articles import events
 from articles.models import Article
 from articles.text import visible_or_blank
 from bias import scale
@@ -147,6 +148,7 @@ def rating_publish(
     except ValidationError as error:
         raise RatingError(" ".join(error.messages)) from error
     rating.save()
+    events.article_changed.send(sender=Rating, article=article)
     logger.info(
         "rating %s (%s) of article %s published by %s", rating.pk, rating.label, article.pk, user.pk
     )

@@ -259,9 +259,9 @@ NEWSROOM_RENDITION_WIDTHS = (320, 640, 960, 1280, 1920)
 # How long a shared preview link works.
 NEWSROOM_PREVIEW_MAX_AGE_HOURS = 48
 # How long an anonymous reader's page may be kept; 0 turns page caching off.
-# Any change readers can see drops every cached page at once (articles.page_cache),
-# which every app process must see: so pages are cached only in a shared cache
-# (REDIS_URL) unless this is set, e.g. for a single process.
+# A change drops the cached pages that show it (articles.page_cache), which every
+# app process must see: so pages are cached only in a shared cache (REDIS_URL)
+# unless this is set, e.g. for a single process.
 NEWSROOM_PAGE_CACHE_SECONDS = int(
     os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "600" if REDIS_URL else "0")
 )

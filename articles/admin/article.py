@@ -172,6 +172,13 @@ class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
             article=obj, user=request.user, expected_version=form.cleaned_data.get("loaded_version")
         )
 
+    def delete_model(self, request, obj):
+        services.article_delete(article=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            services.article_delete(article=article, user=request.user)
+
     def save_related(self, request, form, formsets, change):
         form.save_m2m()
         # The body goes through the service, which checks every row id again.

@@ -321,6 +321,13 @@ class CommentAdmin(admin.ModelAdmin):
     def has_moderate_permission(self, request):
         return can_moderate(request.user)
 
+    def delete_model(self, request, obj):
+        services.comment_delete(comment=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for comment in queryset:
+            services.comment_delete(comment=comment, user=request.user)
+
     def save_model(self, request, obj, form, change):
         # Only the status can change, and only through the service.
         if "status" in form.changed_data:

@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from articles import page_cache
+from articles import events
 from articles.comments import rules
 from articles.models import (
     Article,
@@ -23,7 +23,7 @@ from articles.models import (
     CommentReport,
     ModerationSettings,
 )
-from articles.permissions import can_moderate
+from articles.permissions import can_delete_comment, can_moderate
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +106,8 @@ def comment_create(
         logger.info("comment on article %s dropped as a duplicate of %s", article.pk, duplicate.pk)
         return duplicate
     comment.save()
+    if comment.status == Comment.Status.APPROVED:
+        events.comment_published.send(sender=Comment, comment=comment)
     if verdict.status != Comment.Status.PENDING:
         CommentDecision.objects.create(
             comment=comment,
@@ -176,8 +178,10 @@ def comment_moderate(*, comment: Comment, status: str, user, reason: str = "") -
     comment.moderated_by = user
     comment.moderated_at = timezone.now()
     comment.save(update_fields=["status", "moderated_by", "moderated_at"])
-    if Comment.Status.APPROVED in (previous, status):
-        page_cache.content_changed()  # it appears on, or leaves, the article page
+    if status == Comment.Status.APPROVED and previous != status:
+        events.comment_published.send(sender=Comment, comment=comment)
+    elif previous == Comment.Status.APPROVED and previous != status:
+        events.comment_withdrawn.send(sender=Comment, comment=comment)
     CommentDecision.objects.create(
         comment=comment,
         from_status=previous,
@@ -273,6 +277,21 @@ def commenter_update(
             "commenter %s moved %s -> %s by %s", commenter.pk, previous, commenter.standing, user.pk
         )
     return commenter
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment, user) -> None:
+    """Delete a comment for good, with its replies (those who may delete comments).
+    Moderators decide instead: a decision is kept in the history, a deletion is not."""
+    if not can_delete_comment(user):
+        raise PermissionDenied("Deleting comments needs the delete_comment permission.")
+    stored = Comment.objects.select_for_update().get(pk=comment.pk)
+    shown = stored.status == Comment.Status.APPROVED
+    stored.delete()
+    if shown:
+        stored.pk = comment.pk
+        events.comment_withdrawn.send(sender=Comment, comment=stored)
+    logger.info("comment %s deleted by %s", comment.pk, user.pk)
 
 
 def comment_approve(*, comment: Comment, user) -> Comment:

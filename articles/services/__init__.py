@@ -8,6 +8,7 @@ inside a transaction and logs what happened. Comments have their own services in
 from articles.services.article import (
     EditOutcome,
     article_add_correction,
+    article_delete,
     article_edit,
     article_lock_for_edit,
     article_publish_gate,
@@ -47,6 +48,7 @@ __all__ = [
     "SectionRow",
     "WorkflowError",
     "article_add_correction",
+    "article_delete",
     "article_edit",
     "article_index_for_search",
     "article_lock_for_edit",

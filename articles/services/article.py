@@ -14,7 +14,7 @@ from reversion.models import Version
 
 from articles import events, hooks, workflow
 from articles.models import Article, Correction, Image, StatusChange
-from articles.permissions import can_edit_article, can_publish, can_write
+from articles.permissions import can_delete_article, can_edit_article, can_publish, can_write
 from articles.revisions import snapshot
 from articles.services.body import (
     BodyChanges,
@@ -64,6 +64,7 @@ def article_save(*, article: Article, user, expected_version: int | None) -> Art
     than the stored one is a conflict and writes nothing. Every save raises the
     version, so the next stale edit is caught too.
     """
+    slug_before = None
     if article.pk is None:
         if not can_write(user):
             raise WorkflowError("You do not have permission to write articles.")
@@ -74,13 +75,17 @@ def article_save(*, article: Article, user, expected_version: int | None) -> Art
         if not can_edit_article(user, stored):
             raise WorkflowError("You do not have permission to edit this article.")
         stored = article_lock_for_edit(article=article, expected_version=expected_version)
-        # The workflow owns these; an edit never changes them.
+        # The workflow and the events own these; an edit never changes them.
         article.status, article.published_at = stored.status, stored.published_at
         article.author_id = stored.author_id
+        article.content_changed_at = stored.content_changed_at
+        article.comments_changed_at = stored.comments_changed_at
         article.version = stored.version + 1
+        slug_before = stored.slug if stored.slug != article.slug else None
     article.updated_by = user
     article.save()
     article_index_for_search(article=article)
+    events.article_changed.send(sender=Article, article=article, slug_before=slug_before)
     logger.info("article %s saved by %s (version %s)", article.pk, user.pk, article.version)
     return article
 
@@ -155,6 +160,10 @@ def article_transition(
         note=note,
         publish_at=stored.published_at if target == Article.Status.PUBLISHED else None,
     )
+    if target == Article.Status.PUBLISHED:
+        events.article_published.send(sender=Article, article=stored)
+    elif source == Article.Status.PUBLISHED:
+        events.article_withdrawn.send(sender=Article, article=stored)
     logger.info("article %s moved %s -> %s by %s", stored.pk, source, target, user.pk)
     return stored
 
@@ -170,6 +179,7 @@ def article_add_correction(*, article: Article, user, note: str) -> Correction:
     correction = Correction(article=stored, note=note.strip(), created_by=user)
     correction.full_clean()
     correction.save()
+    events.article_changed.send(sender=Correction, article=stored)
     logger.info("correction %s added to article %s by %s", correction.pk, article.pk, user.pk)
     return correction
 
@@ -212,8 +222,23 @@ def article_restore_revision(*, article: Article, version: Version, user) -> Art
         ) from error
     when = date_format(timezone.localtime(version.revision.date_created), "j F Y, H:i")
     article_record_revision(article=stored, user=user, comment=f"Restored the revision of {when}")
+    events.article_changed.send(sender=Article, article=stored)
     logger.info("article %s restored to version %s by %s", stored.pk, version.pk, user.pk)
     return stored
+
+
+@transaction.atomic
+def article_delete(*, article: Article, user) -> None:
+    """Delete an article with its body, comments, ratings and history (those who may delete
+    articles: editors). A published one leaves every page that showed it."""
+    if not can_delete_article(user):
+        raise WorkflowError("You do not have permission to delete articles.")
+    stored = Article.objects.select_for_update().get(pk=article.pk)
+    stored.delete()
+    stored.pk = article.pk  # for the event's listeners, which name it
+    if stored.status == Article.Status.PUBLISHED:
+        events.article_withdrawn.send(sender=Article, article=stored)
+    logger.info("article %s (%s) deleted by %s", article.pk, stored.slug, user.pk)
 
 
 @dataclass
@@ -253,6 +278,7 @@ def article_edit(
     )
     article_index_for_search(article=article)
     article_record_revision(article=article, user=user, comment="Created" if created else "Changed")
+    events.article_changed.send(sender=Article, article=article)
     try:
         if correction := correction.strip():
             article_add_correction(article=article, user=user, note=correction)

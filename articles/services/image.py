@@ -4,6 +4,7 @@ import logging
 
 from django.db import transaction
 
+from articles import events
 from articles.images.renditions import build_renditions, clean_original
 from articles.models import Image
 from articles.permissions import can_edit_image
@@ -44,6 +45,8 @@ def image_save(*, image: Image, file_changed: bool, user=None) -> Image:
         raise
     if replaced_file:
         _delete_after_commit(image.file.storage, [replaced_file])
+    for article in image.lead_of_articles.all():
+        events.article_changed.send(sender=Image, article=article)  # its credit, its picture
     logger.info("image %s saved (file changed: %s)", image.pk, file_changed)
     return image
 
@@ -57,7 +60,11 @@ def image_delete(*, image: Image) -> None:
     names = [image.file.name, *(rendition.file.name for rendition in image.renditions.all())]
     storage = image.file.storage
     image_id = image.pk
+    leading = list(image.lead_of_articles.all())
     image.delete()
+    for article in leading:
+        article.lead_image = None
+        events.article_changed.send(sender=Image, article=article)
     _delete_after_commit(storage, [name for name in names if name])
     logger.info("image %s deleted with %d files", image_id, len(names))
 

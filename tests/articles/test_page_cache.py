@@ -2,17 +2,20 @@
 shows on the very next request. Staff, previews and POSTs never touch it."""
 
 import re
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
 from django.utils.http import parse_http_date
 
-from articles import services
+from articles import page_cache, services
 from articles.comments import services as comment_services
 from articles.models import Article, Comment
 from bias import services as bias_services
@@ -262,20 +265,24 @@ def test_caching_can_be_turned_off(client, story, settings):
     assert "ETag" not in response
 
 
-def test_a_date_answers_304_unless_a_served_page_shares_its_second(client, story):
+def test_a_date_answers_304_unless_an_earlier_copy_went_out_in_its_second(client, story, editor):
+    def edit(title):
+        article = Article.objects.get(pk=story.pk)
+        article.title = title
+        services.article_save(article=article, user=editor, expected_version=article.version)
+
     with time_machine.travel(datetime(2030, 5, 1, 12, 0, 0, 100_000, tzinfo=UTC), tick=False):
-        story.save()
-        story.save()  # the steps of one change, with nothing served between them
+        edit("Talks resume at noon")
         first = client.get("/")
     with time_machine.travel(datetime(2030, 5, 1, 12, 0, 5, tzinfo=UTC), tick=False):
         response = client.get("/", headers={"if-modified-since": first["Last-Modified"]})
         assert response.status_code == 304
-        story.save()
-        served = client.get("/")  # a page of this generation goes out in this second
-        story.title = "Changed in the same second"
-        story.save()
+        edit("Talks resume at five past")
+        served = client.get("/")  # a copy goes out in this second
+        edit("Changed in the same second")
         stale = client.get("/", headers={"if-modified-since": served["Last-Modified"]})
         assert stale.status_code == 200 and "Changed in the same second" in stale.text
+        assert stale["Last-Modified"] == served["Last-Modified"]
         latest = client.get("/")
         assert client.get("/", headers={"if-none-match": latest["ETag"]}).status_code == 304
 
@@ -441,3 +448,107 @@ def test_a_comment_published_as_it_is_posted_shows_at_once(client, story):
     )
     assert comment.status == Comment.Status.APPROVED
     assert "Corrected figures are in the Outlook." in text(client, story.get_absolute_url())[1]
+
+
+def cached_hit(client, url, django_assert_num_queries) -> str:
+    """The page, asserting that it came from the cache (no query at all)."""
+    with django_assert_num_queries(0):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.text
+
+
+def test_a_comment_on_one_article_leaves_another_articles_page_cached(
+    client, story, django_assert_num_queries
+):
+    moderator = staff_member("Moderators", "moderator")
+    other = ArticleFactory(title="Harvest report")
+    SectionFactory(article=other)
+    RatingFactory(article=other)
+    for url in (story.get_absolute_url(), other.get_absolute_url(), "/"):
+        client.get(url)
+    comment = CommentFactory(article=story, status=Comment.Status.PENDING, body="On the talks.")
+    comment_services.comment_approve(comment=comment, user=moderator)
+    cached_hit(client, other.get_absolute_url(), django_assert_num_queries)
+    assert "On the talks." in text(client, story.get_absolute_url())[1]
+    # The front page counts the story's comments: it shows the new count at once.
+    assert "1 comment" in text(client, "/")[1]
+
+
+def test_an_edit_of_one_article_leaves_another_articles_page_cached(
+    client, story, editor, django_assert_num_queries
+):
+    other = ArticleFactory(title="Harvest report")
+    client.get(other.get_absolute_url())
+    client.get(story.get_absolute_url())
+    edited = Article.objects.get(pk=story.pk)
+    edited.title = "Talks resume, with a mediator"
+    services.article_save(article=edited, user=editor, expected_version=edited.version)
+    cached_hit(client, other.get_absolute_url(), django_assert_num_queries)
+    assert "Talks resume, with a mediator" in text(client, story.get_absolute_url())[1]
+
+
+def test_a_new_address_drops_the_old_one(client, story, editor):
+    old_url = story.get_absolute_url()
+    assert client.get(old_url).status_code == 200
+    edited = Article.objects.get(pk=story.pk)
+    edited.slug = "talks-resume-with-a-mediator"
+    services.article_save(article=edited, user=editor, expected_version=edited.version)
+    assert client.get(old_url).status_code == 404
+    assert client.get("/articles/talks-resume-with-a-mediator/").status_code == 200
+
+
+def test_a_change_made_while_a_page_renders_is_on_the_next_request(client, story, monkeypatch):
+    # The page is filed under the versions read before it rendered: one rendered from
+    # data that changed meanwhile is not served again.
+    from articles import views
+    from articles.page_cache import article_dependency
+
+    render = views.render_article_page
+    rendered = []
+
+    def render_while_it_changes(request, article, **kwargs):
+        response = render(request, article, **kwargs)
+        if not rendered:
+            page_cache.changed(article_dependency(article.slug))
+        rendered.append(article.pk)
+        return response
+
+    monkeypatch.setattr(views, "render_article_page", render_while_it_changes)
+    client.get(story.get_absolute_url())
+    client.get(story.get_absolute_url())
+    assert len(rendered) == 2
+    client.get(story.get_absolute_url())
+    assert len(rendered) == 2
+
+
+def test_twenty_readers_missing_one_page_at_once_cause_one_render(rf):
+    import threading
+
+    from articles.page_cache import cache_page_for_readers
+
+    renders = []
+    started = threading.Barrier(20)
+
+    @cache_page_for_readers(depends=lambda request: ["hot-page"])
+    def hot_page(request):
+        renders.append(1)
+        time.sleep(0.3)
+        return HttpResponse("<p>The hot story</p>")
+
+    page_cache.changed("hot-page")
+    bodies = []
+
+    def read():
+        request = rf.get("/hot/")
+        request.user = AnonymousUser()
+        started.wait()
+        bodies.append(hot_page(request).content)
+
+    readers = [threading.Thread(target=read) for _ in range(20)]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join()
+    assert len(renders) == 1
+    assert bodies == [b"<p>The hot story</p>"] * 20
