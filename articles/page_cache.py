@@ -216,7 +216,12 @@ def _comment_id(value: str) -> str:
 # One spelling for each value a view reads: the page is the same for all of them.
 # An empty result drops the parameter; a value the view refuses (a 400 or 404)
 # is kept as it is, since only pages answering 200 are stored.
-CANONICAL_VALUES = {"page": _page_number, "q": clean_query, "reply_to": _comment_id}
+CANONICAL_VALUES = {
+    "page": _page_number,
+    "q": clean_query,
+    "reply_to": _comment_id,
+    "order": lambda value: "" if value == "oldest" else value,
+}
 
 
 def used_query(query: QueryDict, names: tuple[str, ...]) -> QueryDict:

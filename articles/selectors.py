@@ -5,7 +5,6 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from articles import hooks
-from articles.comments.selectors import comment_threads
 from articles.models import Article, Section
 from articles.permissions import can_publish, can_write
 
@@ -30,6 +29,12 @@ def article_for_page(*, slug: str) -> Article:
     return get_object_or_404(with_details(Article.objects.published().for_page()), slug=slug)
 
 
+def article_for_comments(*, slug: str) -> Article:
+    """The public article whose further comments are shown, with its comment count; or 404."""
+    articles = Article.objects.published().with_comment_count().select_related("lead_image")
+    return get_object_or_404(articles, slug=slug)
+
+
 def article_for_preview(*, pk: int) -> Article:
     """Any article, whatever its status, for staff and shared previews; or 404."""
     return get_object_or_404(with_details(Article.objects.for_page()), pk=pk)
@@ -48,7 +53,6 @@ def article_page_context(article: Article) -> dict:
         "sections": sections,
         "delegations": delegations,
         "corrections": list(article.corrections.all()),
-        "comments": comment_threads(article=article),
     }
     for more in hooks.page_context:
         context.update(more(article))

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_safe
@@ -10,25 +11,54 @@ from taggit.models import Tag
 from articles import hooks, metadata, preview, search, selectors
 from articles.comments import selectors as comment_selectors
 from articles.comments import services as comment_services
-from articles.comments.forms import CommentForm, CommentReportForm
+from articles.comments.forms import CommentForm
+from articles.comments.markup import threads_html
 from articles.comments.notices import placed_notices
 from articles.models import Article
 from articles.page_cache import article_page_dependencies, cache_page_for_readers
 
 
 @require_safe
-@cache_page_for_readers(query=("reply_to",), depends=article_page_dependencies)
+@cache_page_for_readers(query=("reply_to", "order"), depends=article_page_dependencies)
 def article_detail(request, slug):
     article = selectors.article_for_page(slug=slug)
     return render_article_page(request, article)
 
 
+COMMENT_ORDERS = {"oldest": False, "newest": True}
+
+
+def newest_first(request) -> bool:
+    """The order the reader chose for comments (`?order=newest`); oldest first by default."""
+    try:
+        return COMMENT_ORDERS[request.GET.get("order") or "oldest"]
+    except KeyError:
+        raise Http404("Comments are shown oldest or newest first.") from None
+
+
+def comments_context(request, article: Article, *, number: int = 1, open_: bool) -> dict:
+    """A page of the article's comments, as markup, with its place among the pages."""
+    page = comment_selectors.comment_page(
+        article=article, number=number, newest_first=newest_first(request)
+    )
+    notices = placed_notices(request, page.threads)  # before the markup, which shows them
+    return {
+        **notices,
+        "comment_page": page,
+        "comments_html": threads_html(
+            page.threads, article=article, can_reply=open_, site_name=settings.NEWSROOM_SITE_NAME
+        ),
+        "comment_count": article.approved_comment_count,
+        "article_url": article.get_absolute_url(),
+        "comments_url": reverse("articles:comments", kwargs={"slug": article.slug}),
+    }
+
+
 def render_article_page(request, article: Article, *, form: CommentForm | None = None, status=200):
-    """The article page with its comments and the comment form (bound after a failed post)."""
-    context = selectors.article_page_context(article)
-    threads = context["comments"]
+    """The article page with the first page of its comments and the comment form (bound
+    after a failed post)."""
     reply_to = form.data.get("parent") if form is not None else request.GET.get("reply_to")
-    replying_to = next((c for c in threads if str(c.pk) == str(reply_to)), None)
+    replying_to = comment_selectors.thread_to_reply_to(article=article, pk=reply_to)
     if form is None and reply_to and replying_to is None:
         # A reply link to no published comment of this article (taken down, or made up):
         # the plain page, at its one address, so made-up numbers make no page of their own.
@@ -37,13 +67,13 @@ def render_article_page(request, article: Article, *, form: CommentForm | None =
         form = CommentForm(
             article=article, initial=CommentForm.initial_for(request.user, replying_to)
         )
+    open_ = comment_services.comments_open(article=article)
+    context = selectors.article_page_context(article)
     context.update(
-        **placed_notices(request, threads),
-        comment_count=comment_selectors.thread_size(threads),
-        comments_open=comment_services.comments_open(article=article),
+        **comments_context(request, article, open_=open_),
+        comments_open=open_,
         comment_form=form,
         replying_to=replying_to,
-        report_form=CommentReportForm(),
         **metadata.article_metadata(request, article),
     )
     return render(request, "articles/article_detail.html", context, status=status)
@@ -52,7 +82,7 @@ def render_article_page(request, article: Article, *, form: CommentForm | None =
 def render_preview(request, article):
     """The public article page for an unpublished article: never indexed, never cached."""
     context = selectors.article_page_context(article)
-    context.update(preview=True, comment_count=comment_selectors.thread_size(context["comments"]))
+    context.update(preview=True, **comments_context(request, article, open_=False))
     response = render(request, "articles/article_detail.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     patch_cache_control(response, private=True, no_store=True, no_cache=True, max_age=0)

@@ -279,6 +279,8 @@ NEWSROOM_COMMENTS_RATE_PERIOD = 10 * 60
 NEWSROOM_COMMENTS_DUPLICATE_SECONDS = 60
 # Open reports that put a published comment in the moderators' Reported queue.
 NEWSROOM_COMMENTS_REPORT_THRESHOLD = 3
+# Comment threads (a comment with its replies) on each page of an article's comments.
+NEWSROOM_COMMENTS_PER_PAGE = int(os.environ.get("NEWSROOM_COMMENTS_PER_PAGE", "50"))
 # The META key holding the reader's address when a proxy sits in front, e.g.
 # "HTTP_X_FORWARDED_FOR"; REMOTE_ADDR otherwise. Used by rate limits and reports.
 NEWSROOM_CLIENT_IP_HEADER = os.environ.get("NEWSROOM_CLIENT_IP_HEADER", "")

@@ -31,7 +31,7 @@ def run_python(code: str, env_overrides: dict) -> subprocess.CompletedProcess:
 
 
 # Queries a public page costs, whatever the number of sections, tags, comments or cards.
-ARTICLE_PAGE_QUERIES = 8
+ARTICLE_PAGE_QUERIES = 9
 LISTING_PAGE_QUERIES = 4
 TAG_PAGE_QUERIES = 5
 

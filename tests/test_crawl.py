@@ -56,8 +56,6 @@ POST_ONLY_VIEWS = {
     "admin:logout",
     "admin:articles_article_revision_restore",
     "admin:articles_comment_moderate",
-    "articles:comment_post",
-    "articles:comment_report",
 }
 
 STANDARD_VIEWS = ("changelist", "add", "change", "history", "delete")
@@ -435,8 +433,15 @@ def public_visits(day, signed_in: bool) -> tuple[list[Visit], list[str]]:
             ({"slug": article.slug}, "", OPENS if article.pk in public else NOT_FOUND)
             for article in day.articles.values()
         ] + [({"slug": main.slug}, f"?reply_to={approved.pk}", OPENS)],
-        "articles:comment_post": [({"slug": main.slug}, "", POST_ONLY)],
-        "articles:comment_report": [({"slug": main.slug, "pk": approved.pk}, "", POST_ONLY)],
+        # Pages of comments: the first is the article's own (a redirect), the week has one.
+        "articles:comments": [
+            ({"slug": main.slug}, query, expect)
+            for query, expect in (("", OPENS), ("?page=1&order=newest", OPENS),
+                                  ("?page=2", NOT_FOUND), ("?page=x", NOT_FOUND),
+                                  ("?order=sideways", NOT_FOUND))
+        ] + [({"slug": article.slug}, "?page=2", NOT_FOUND) for article in unpublished],
+        "articles:comment_post": [({"slug": main.slug}, "", OPENS)],
+        "articles:comment_report": [({"slug": main.slug, "pk": approved.pk}, "", OPENS)],
         "articles:tag": by_tag,
         "articles:feed_tag": by_tag,
         "articles:preview": [

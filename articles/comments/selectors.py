@@ -1,31 +1,84 @@
 """Reads of reader comments: for public pages only what is public, for the moderators' queue
 what each card shows; each in a fixed number of queries."""
 
+import math
 from collections import defaultdict
+from dataclasses import dataclass
 
-from django.db.models import Count
+from django.conf import settings
+from django.core.paginator import InvalidPage
+from django.db.models import Count, Q
 
 from articles.models import Article, Comment, Commenter, CommentReport
+from newsroom.admin import parse_pk
 
 
-def comment_threads(*, article: Article) -> list[Comment]:
-    """The article's approved comments, oldest first, each with its approved replies in `thread`.
+@dataclass
+class CommentPage:
+    """One page of an article's comment threads: top-level comments, each with its
+    approved replies (oldest first) in `thread`."""
 
-    One query whatever the number of comments. A reply shows only under its
-    parent, so a reply to a comment that is not (or no longer) approved is not shown.
+    threads: list[Comment]
+    number: int
+    num_pages: int
+    newest_first: bool
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def comment_page(*, article: Article, number: int = 1, newest_first: bool = False) -> CommentPage:
+    """A page of the article's public comment threads, `NEWSROOM_COMMENTS_PER_PAGE` of them.
+
+    Two queries whatever the number of comments: the number of threads, then the
+    page's top-level comments with their replies. A reply shows only under its parent,
+    so a reply to a comment that is not (or no longer) approved is not shown. A page
+    number past the last raises InvalidPage (the first page always exists).
     """
-    approved = list(article.comments.approved().order_by("created_at", "pk"))
-    threads = {comment.pk: comment for comment in approved if comment.parent_id is None}
-    for comment in threads.values():
-        comment.thread = []
-    for comment in approved:
-        if comment.parent_id in threads:
-            threads[comment.parent_id].thread.append(comment)
-    return list(threads.values())
+    per_page = settings.NEWSROOM_COMMENTS_PER_PAGE
+    top_level = article.comments.approved().filter(parent__isnull=True)
+    num_pages = max(1, math.ceil(top_level.count() / per_page))
+    if not 1 <= number <= num_pages:
+        raise InvalidPage(f"There is no page {number} of comments.")
+    order = ("-created_at", "-pk") if newest_first else ("created_at", "pk")
+    start = (number - 1) * per_page
+    on_page = top_level.order_by(*order).values("pk")[start : start + per_page]
+    rows = Comment.objects.approved().filter(Q(pk__in=on_page) | Q(parent__in=on_page))
+    threads, replies = [], defaultdict(list)
+    for comment in rows.order_by("created_at", "pk"):
+        if comment.parent_id is None:
+            threads.append(comment)
+        else:
+            replies[comment.parent_id].append(comment)
+    if newest_first:
+        threads.reverse()
+    for comment in threads:
+        comment.thread = replies.get(comment.pk, [])
+    return CommentPage(threads, number, num_pages, newest_first)
 
 
-def thread_size(threads: list[Comment]) -> int:
-    return sum(1 + len(comment.thread) for comment in threads)
+def thread_to_reply_to(*, article: Article, pk) -> Comment | None:
+    """The public top-level comment of this article that `pk` names, or None."""
+    pk = parse_pk(pk, Comment)
+    if pk is None:
+        return None
+    return Comment.objects.public().filter(article=article, pk=pk, parent__isnull=True).first()
+
+
+def comment_page_number(comment: Comment, *, newest_first: bool = False) -> int:
+    """The page of its article's comments on which this public comment shows."""
+    top = comment.parent or comment
+    earlier = Comment.objects.approved().filter(article=top.article_id, parent__isnull=True)
+    if newest_first:
+        before = Q(created_at__gt=top.created_at) | Q(created_at=top.created_at, pk__gt=top.pk)
+    else:
+        before = Q(created_at__lt=top.created_at) | Q(created_at=top.created_at, pk__lt=top.pk)
+    return earlier.filter(before).count() // settings.NEWSROOM_COMMENTS_PER_PAGE + 1
 
 
 def queue_details(comments: list[Comment]) -> None:

@@ -3,7 +3,9 @@ from django.urls import path
 from articles.comments import views
 
 urlpatterns = [
-    path("articles/<slug:slug>/comments/", views.comment_post, name="comment_post"),
+    # One address, two names: GET shows a page of comments, POST adds one.
+    path("articles/<slug:slug>/comments/", views.comments, name="comments"),
+    path("articles/<slug:slug>/comments/", views.comments, name="comment_post"),
     path(
         "articles/<slug:slug>/comments/<int:pk>/report/",
         views.comment_report,

@@ -27,7 +27,7 @@ def describe(violations: list[dict]) -> str:
 def test_no_serious_or_critical_accessibility_violations(path, public_site, open_browser):  # noqa: F811
     assert AXE.exists(), f"{AXE} is missing: run `make test-e2e`, which installs it."
     reader = open_browser("reader")
-    reader.goto(path)
+    reader.goto(path.format(**public_site))
     reader.screenshot("page")
     reader.page.add_script_tag(path=AXE)
     results = reader.page.evaluate(
@@ -42,7 +42,7 @@ def test_no_serious_or_critical_accessibility_violations(path, public_site, open
 def test_the_skip_link_shows_on_focus_and_moves_to_the_content(public_site, open_browser):  # noqa: F811
     reader = open_browser("reader")
     page = reader.page
-    reader.goto(PUBLIC_PATHS[1])
+    reader.goto(PUBLIC_PATHS[1].format(**public_site))
     skip = page.get_by_role("link", name="Skip to content")
     assert skip.bounding_box()["y"] < 0, "hidden until focused"
 

@@ -34,7 +34,7 @@ def test_public_pages_have_no_html_errors(public_site, live_server, artifacts): 
     assert VNU.exists(), f"{VNU} is missing: run `make test-e2e`, which installs it."
 
     files, page_of = [], {}
-    for path in PUBLIC_PATHS:
+    for path in (path.format(**public_site) for path in PUBLIC_PATHS):
         with urlopen(live_server.url + path) as response:  # noqa: S310 - the test's own server
             assert response.status == 200, path
             html = response.read()

@@ -437,12 +437,15 @@ def test_a_reader_is_told_beside_the_comment_and_at_the_form(seed_article, open_
     page.set_viewport_size(PHONE)
     reader.goto(seed_article.get_absolute_url())
     comment = page.locator(f"#comment-{reported.pk}")
-    comment.locator("summary", has_text="Report").click()
-    comment.get_by_label("Why should a moderator look at this comment?").select_option(
+    with page.expect_navigation():
+        comment.get_by_role("link", name="Report").click()
+    expect(page.locator(".report-page__comment")).to_contain_text("Comment number 25")
+    view_screenshot(reader, "report-390")
+    page.get_by_label("Why should a moderator look at this comment?").select_option(
         CommentReport.Reason.OFF_TOPIC
     )
     with page.expect_navigation():
-        comment.get_by_role("button", name="Report comment").click()
+        page.get_by_role("button", name="Report comment").click()
     notice = comment.get_by_role("status")
     expect(notice).to_have_text(REPORT_THANKS)
     expect(page.get_by_text(REPORT_THANKS)).to_have_count(1)

@@ -183,8 +183,13 @@ def test_unpublished_articles_cannot_be_commented_on(client, status, published_a
     assert not Comment.objects.exists()
 
 
-def test_posting_needs_post(client, article):
-    assert client.get(comment_url(article)).status_code == 405
+def test_the_comments_address_takes_get_and_post_only(client, article):
+    assert client.put(comment_url(article)).status_code == 405
+    assert client.delete(comment_url(article)).status_code == 405
+    # Its first page is the article's own.
+    response = client.get(comment_url(article))
+    assert response.status_code == 302
+    assert response["Location"] == f"{article.get_absolute_url()}#comments"
 
 
 @pytest.mark.parametrize(
@@ -401,7 +406,10 @@ def test_unpublished_comments_cannot_be_reported(client, article, status):
     assert not CommentReport.objects.exists()
 
 
-def test_article_page_queries_do_not_grow_with_comments(client, django_assert_num_queries):
+def test_article_page_queries_do_not_grow_with_comments(
+    client, settings, django_assert_num_queries
+):
+    settings.NEWSROOM_COMMENTS_PER_PAGE = 100
     counts = []
     image = ImageFactory()
     for size in (0, 200):
