@@ -4,16 +4,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from articles import hooks, metadata, preview, search, selectors
+from articles import fragments, hooks, metadata, preview, search, selectors
 from articles.comments import selectors as comment_selectors
 from articles.comments import services as comment_services
 from articles.comments.forms import CommentForm
 from articles.comments.markup import threads_html
-from articles.comments.notices import placed_notices
+from articles.comments.notices import has_messages, placed_notices
+from articles.comments.selectors import CommentPage
 from articles.models import Article
 from articles.page_cache import article_page_dependencies, cache_page_for_readers
 
@@ -21,7 +23,7 @@ from articles.page_cache import article_page_dependencies, cache_page_for_reader
 @require_safe
 @cache_page_for_readers(query=("reply_to", "order"), depends=article_page_dependencies)
 def article_detail(request, slug):
-    article = selectors.article_for_page(slug=slug)
+    article = selectors.article_for_reading(slug=slug)
     return render_article_page(request, article)
 
 
@@ -37,17 +39,42 @@ def newest_first(request) -> bool:
 
 
 def comments_context(request, article: Article, *, number: int = 1, open_: bool) -> dict:
-    """A page of the article's comments, as markup, with its place among the pages."""
-    page = comment_selectors.comment_page(
-        article=article, number=number, newest_first=newest_first(request)
-    )
-    notices = placed_notices(request, page.threads)  # before the markup, which shows them
+    """A page of the article's comments, as markup, with its place among the pages.
+
+    The page is rendered once per change of the comments (`fragments.kept`), unless
+    the reader has a message to be shown beside one of them.
+    """
+    order = newest_first(request)
+
+    def render(notices: dict | None = None) -> tuple[str, CommentPage]:
+        page = comment_selectors.comment_page(article=article, number=number, newest_first=order)
+        if notices is not None:
+            notices.update(placed_notices(request, page.threads))  # shown in the markup
+        markup = threads_html(
+            page.threads, article=article, can_reply=open_, site_name=settings.NEWSROOM_SITE_NAME
+        )
+        page.threads = []  # kept as markup; the page keeps only its place
+        return markup, page
+
+    notices = {}
+    if has_messages(request):
+        comments_html, page = render(notices)
+    else:
+        # The count too: comments changed without the services (a shell) still show.
+        parts = (
+            "comments",
+            article.pk,
+            article.comments_changed_at,
+            article.approved_comment_count,
+            number,
+            order,
+            open_,
+        )
+        comments_html, page = fragments.kept(parts, render)
     return {
         **notices,
         "comment_page": page,
-        "comments_html": threads_html(
-            page.threads, article=article, can_reply=open_, site_name=settings.NEWSROOM_SITE_NAME
-        ),
+        "comments_html": comments_html,
         "comment_count": article.approved_comment_count,
         "article_url": article.get_absolute_url(),
         "comments_url": reverse("articles:comments", kwargs={"slug": article.slug}),
@@ -56,7 +83,8 @@ def comments_context(request, article: Article, *, number: int = 1, open_: bool)
 
 def render_article_page(request, article: Article, *, form: CommentForm | None = None, status=200):
     """The article page with the first page of its comments and the comment form (bound
-    after a failed post)."""
+    after a failed post). The article's head and body are rendered once per change
+    (`fragments.article_parts`); only the comment form is made for each reader."""
     reply_to = form.data.get("parent") if form is not None else request.GET.get("reply_to")
     replying_to = comment_selectors.thread_to_reply_to(article=article, pk=reply_to)
     if form is None and reply_to and replying_to is None:
@@ -68,21 +96,39 @@ def render_article_page(request, article: Article, *, form: CommentForm | None =
             article=article, initial=CommentForm.initial_for(request.user, replying_to)
         )
     open_ = comment_services.comments_open(article=article)
-    context = selectors.article_page_context(article)
-    context.update(
-        **comments_context(request, article, open_=open_),
-        comments_open=open_,
-        comment_form=form,
-        replying_to=replying_to,
-        **metadata.article_metadata(request, article),
-    )
+    comments = comments_context(request, article, open_=open_)
+    parts = fragments.article_parts(request, article)
+    context = {
+        "article": article,
+        "head_html": parts["head_html"],
+        "body_html": with_comment_count(parts["body_html"], comments["comment_count"]),
+        "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
+        **comments,
+        "comments_open": open_,
+        "comment_form": form,
+        "replying_to": replying_to,
+    }
     return render(request, "articles/article_detail.html", context, status=status)
+
+
+def with_comment_count(body_html: str, count: int):
+    count_html = f"{count} comment{'' if count == 1 else 's'}"
+    return mark_safe(body_html.replace(fragments.COUNT_HOLE, count_html))  # noqa: S308 - a number
 
 
 def render_preview(request, article):
     """The public article page for an unpublished article: never indexed, never cached."""
-    context = selectors.article_page_context(article)
-    context.update(preview=True, **comments_context(request, article, open_=False))
+    open_ = False
+    comments = comments_context(request, article, open_=open_)
+    parts = fragments.render_article(request, article, preview=True)
+    context = {
+        "article": article,
+        "preview": True,
+        "head_html": parts["head_html"],
+        "body_html": with_comment_count(parts["body_html"], comments["comment_count"]),
+        **comments,
+        "comments_open": open_,
+    }
     response = render(request, "articles/article_detail.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     patch_cache_control(response, private=True, no_store=True, no_cache=True, max_age=0)

@@ -47,15 +47,18 @@ def media_files(settings):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Rate-limit counters and duplicate fingerprints live in the cache; no test inherits any."""
-    from django.core.cache import cache
+    """Rate-limit counters, duplicate fingerprints and page fragments live in the caches; no
+    test inherits any."""
+    from django.core.cache import caches
 
     from articles.page_cache import forget_recent
 
-    cache.clear()
+    for name in ("default", "fragments"):
+        caches[name].clear()
     forget_recent()
     yield
-    cache.clear()
+    for name in ("default", "fragments"):
+        caches[name].clear()
     forget_recent()
 
 

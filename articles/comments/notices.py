@@ -2,12 +2,18 @@
 or at the comment form after posting."""
 
 from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
 
 AT_FORM = "at-comment-form"
 
 
 def at_comment(comment) -> str:
     return f"at-comment-{comment.pk}"
+
+
+def has_messages(request) -> bool:
+    """Whether the reader has a message waiting (counting them leaves them to be shown)."""
+    return CookieStorage.cookie_name in request.COOKIES and len(messages.get_messages(request)) > 0
 
 
 def placed_notices(request, threads) -> dict:

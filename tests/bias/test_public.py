@@ -16,7 +16,7 @@ from tests.factories import ArticleFactory, ImageFactory, RatingFactory
 pytestmark = pytest.mark.django_db
 
 # The article page with its lead image and tags, no delegations and no comments.
-ARTICLE_PAGE_QUERIES = 8
+ARTICLE_PAGE_QUERIES = 9
 BIAS_PAGE_QUERIES = 2
 
 
