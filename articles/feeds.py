@@ -18,6 +18,7 @@ from articles import hooks
 from articles.models import LAST_CHANGED, Article, public_q
 from articles.page_cache import cache_page_for_readers
 from articles.selectors import articles_for_listing, articles_tagged, with_details
+from newsroom.release import fingerprint
 
 MEDIA_NAMESPACE = "http://search.yahoo.com/mrss/"
 # The enclosure: the JPEG or PNG rendition closest to this width.
@@ -197,7 +198,9 @@ def feeds_etag(request, *args, **kwargs):
     last_modified = feeds_last_modified(request)
     if last_modified is None:
         return None
-    key = f"{request.path}|{last_modified.isoformat()}|{settings.NEWSROOM_FEED_SIZE}"
+    key = (
+        f"{fingerprint()}|{request.path}|{last_modified.isoformat()}|{settings.NEWSROOM_FEED_SIZE}"
+    )
     return sha256(key.encode()).hexdigest()[:32]
 
 

@@ -29,16 +29,13 @@ def article_for_page(*, slug: str) -> Article:
     return get_object_or_404(with_details(Article.objects.published().for_page()), slug=slug)
 
 
-def article_for_reading(*, slug: str) -> Article:
+def article_for_reading(*, slug: str, or_404: bool = True) -> Article | None:
     """The public article as its page needs it when the article's parts are already
-    rendered: its own row and its comment count, in one query; or 404."""
-    return get_object_or_404(Article.objects.published().with_comment_count(), slug=slug)
-
-
-def article_for_comments(*, slug: str) -> Article:
-    """The public article whose further comments are shown, with its comment count; or 404."""
-    articles = Article.objects.published().with_comment_count().select_related("lead_image")
-    return get_object_or_404(articles, slug=slug)
+    rendered: its own row and its comment count, in one query; else 404 (or None)."""
+    articles = Article.objects.published().with_comment_count()
+    if or_404:
+        return get_object_or_404(articles, slug=slug)
+    return articles.filter(slug=slug).first()
 
 
 def article_for_preview(*, pk: int) -> Article:

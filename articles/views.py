@@ -1,11 +1,14 @@
+import hashlib
+
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import condition, require_safe
 from django.views.generic import ListView
 from taggit.models import Tag
 
@@ -18,12 +21,31 @@ from articles.comments.notices import has_messages, placed_notices
 from articles.comments.selectors import CommentPage
 from articles.models import Article
 from articles.page_cache import article_page_dependencies, cache_page_for_readers
+from newsroom.release import fingerprint
+
+
+def article_etag(request, slug, **kwargs) -> str | None:
+    """The validator of a page of the article, from its change times: what a page shows
+    changes only with them, the address, the release, whether comments are still open,
+    and who signed in. None for a page a reader's message is shown on. The article read
+    for it is the one the page then shows: one query for both."""
+    if has_messages(request):
+        return None
+    article = request.article_read = selectors.article_for_reading(slug=slug, or_404=False)
+    if article is None:
+        return None  # the view answers 404
+    open_ = comment_services.comments_open(article=article)
+    who = request.user.pk if request.user.is_authenticated else None
+    times = (article.updated_at, article.content_changed_at, article.comments_changed_at)
+    parts = (fingerprint(), request.get_host(), request.get_full_path(), who, open_, *times)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
 @require_safe
 @cache_page_for_readers(query=("reply_to", "order"), depends=article_page_dependencies)
+@condition(etag_func=article_etag)
 def article_detail(request, slug):
-    article = selectors.article_for_reading(slug=slug)
+    article = getattr(request, "article_read", None) or selectors.article_for_reading(slug=slug)
     return render_article_page(request, article)
 
 
@@ -91,10 +113,18 @@ def render_article_page(request, article: Article, *, form: CommentForm | None =
         # A reply link to no published comment of this article (taken down, or made up):
         # the plain page, at its one address, so made-up numbers make no page of their own.
         return redirect(f"{article.get_absolute_url()}#comments")
+    fields_html = None
     if form is None:
         form = CommentForm(
             article=article, initial=CommentForm.initial_for(request.user, replying_to)
         )
+        if not request.user.is_authenticated:
+            # A reader's empty form is the same for every reader (the token apart).
+            reply = replying_to.pk if replying_to else None
+            fields_html = fragments.kept(
+                ("comment-form-fields", reply),
+                lambda: render_to_string(COMMENT_FIELDS, {"comment_form": form}),
+            )
     open_ = comment_services.comments_open(article=article)
     comments = comments_context(request, article, open_=open_)
     parts = fragments.article_parts(request, article)
@@ -106,9 +136,13 @@ def render_article_page(request, article: Article, *, form: CommentForm | None =
         **comments,
         "comments_open": open_,
         "comment_form": form,
+        "comment_fields_html": fields_html,
         "replying_to": replying_to,
     }
     return render(request, "articles/article_detail.html", context, status=status)
+
+
+COMMENT_FIELDS = "includes/comments/form_fields.html"
 
 
 def with_comment_count(body_html: str, count: int):

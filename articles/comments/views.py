@@ -11,7 +11,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import (
+    condition,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from articles import selectors as article_selectors
 from articles.comments import ratelimit, services
@@ -20,7 +25,7 @@ from articles.comments.notices import AT_FORM, at_comment
 from articles.comments.selectors import comment_page_number
 from articles.models import Article, Comment, CommentReport
 from articles.page_cache import article_page_dependencies, cache_page_for_readers
-from articles.views import comments_context, newest_first, render_article_page
+from articles.views import article_etag, comments_context, newest_first, render_article_page
 
 logger = logging.getLogger(__name__)
 
@@ -37,12 +42,15 @@ def comments(request, slug):
 
 @require_safe
 @cache_page_for_readers(query=("page", "order"), depends=article_page_dependencies)
+@condition(etag_func=article_etag)
 def comments_page(request, slug):
     """Page 2 and on of an article's comments; the first page is on the article itself.
 
     Never indexed (the comments are the article's; search engines follow the links).
     """
-    article = article_selectors.article_for_comments(slug=slug)
+    article = getattr(request, "article_read", None) or article_selectors.article_for_reading(
+        slug=slug
+    )
     number = request.GET.get("page", "")
     if number in ("", "1"):
         return redirect(comments_location(article, 1, newest_first=newest_first(request)))

@@ -19,6 +19,7 @@ from tests.factories import (
     ImageFactory,
     RatingFactory,
     SectionFactory,
+    staff_member,
 )
 from tests.helpers import (
     ARTICLE_PAGE_QUERIES,
@@ -254,3 +255,49 @@ def test_png_lead_image_falls_back_to_png(client):
     article = ArticleFactory(lead_image=image)
     soup = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
     assert soup.find("figure").find("img")["src"].endswith(".png")
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    # The default set-up, without Redis.
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.mark.parametrize("url", ["article", "/feeds/latest/", "/feeds/tags/talks/"])
+def test_without_a_page_cache_article_and_feeds_answer_304(client, no_page_cache, url):
+    article = ArticleFactory(tags=["talks"])
+    CommentFactory(article=article)
+    path = article.get_absolute_url() if url == "article" else url
+    first = client.get(path)
+    assert first.status_code == 200 and first["ETag"]
+    assert client.get(path, headers={"if-none-match": first["ETag"]}).status_code == 304
+    assert client.get(path, headers={"if-none-match": '"another"'}).status_code == 200
+
+
+def test_without_a_page_cache_a_change_ends_the_304s(client, no_page_cache):
+    from articles.comments import services as comment_services
+
+    article = ArticleFactory(tags=["talks"])
+    url = article.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    comment = CommentFactory(article=article, status="pending", body="Arrived later.")
+    comment_services.comment_approve(comment=comment, user=staff_member("Moderators"))
+    response = client.get(url, headers={"if-none-match": etag})
+    assert response.status_code == 200 and "Arrived later." in response.text
+    again = client.get(url, headers={"if-none-match": response["ETag"]})
+    assert again.status_code == 304
+    # Another address of the page (another order of its comments) has its own validator.
+    newest = client.get(f"{url}?order=newest", headers={"if-none-match": response["ETag"]})
+    assert newest.status_code == 200
+
+
+def test_without_a_page_cache_a_reader_with_a_message_gets_the_page(client, no_page_cache):
+    article = ArticleFactory()
+    url = article.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    client.post(
+        f"{url}comments/",
+        {"author_name": "Ayşe", "author_email": "ayse@example.org", "body": "A question."},
+    )
+    response = client.get(url, headers={"if-none-match": etag})
+    assert response.status_code == 200 and "awaiting moderation" in response.text
