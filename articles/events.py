@@ -26,3 +26,7 @@ article_withdrawn = Signal()
 # spam, deleted after being approved). Sent with comment=.
 comment_published = Signal()
 comment_withdrawn = Signal()
+
+# Tags were renamed or merged (in django-taggit's admin). Sent with tags=, the tags the
+# articles now carry.
+tags_changed = Signal()

@@ -4,7 +4,7 @@ go by, and the cached pages that show it (`articles.page_cache`).
 Connected once, in `ArticlesConfig.ready()`.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_save, pre_delete
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -38,10 +38,16 @@ def comment_published_or_withdrawn(sender, *, comment, **kwargs) -> None:
         page_cache.changed(LISTING, comments_dependency(slug))
 
 
-def tag_changed(sender, **kwargs) -> None:
-    # Tags are renamed, merged or deleted in django-taggit's own admin, which sends no
-    # event of ours: a change there moves every page on, as it may show on any of them.
+def tags_changed(sender, *, tags, **kwargs) -> None:
+    # The articles that carry the tags show them (their kept parts go), and every page
+    # moves on, as any of them may show them.
+    Article.objects.filter(tags__in=tags).update(content_changed_at=timezone.now())
     page_cache.changed(page_cache.EPOCH)
+
+
+def tag_saved_or_deleted(sender, *, instance, **kwargs) -> None:
+    # A tag renamed or deleted in django-taggit's own change and delete pages.
+    tags_changed(sender, tags=[instance])
 
 
 def connect() -> None:
@@ -58,5 +64,7 @@ def connect() -> None:
     events.comment_withdrawn.connect(
         comment_published_or_withdrawn, dispatch_uid="receivers-comment-withdrawn"
     )
-    post_save.connect(tag_changed, sender=Tag, dispatch_uid="receivers-tag-saved")
-    post_delete.connect(tag_changed, sender=Tag, dispatch_uid="receivers-tag-deleted")
+    events.tags_changed.connect(tags_changed, dispatch_uid="receivers-tags-changed")
+    post_save.connect(tag_saved_or_deleted, sender=Tag, dispatch_uid="receivers-tag-saved")
+    # Before the tag goes, while its articles can still be found by it.
+    pre_delete.connect(tag_saved_or_deleted, sender=Tag, dispatch_uid="receivers-tag-deleted")

@@ -5,6 +5,7 @@ from django.urls import reverse
 from taggit import admin as taggit_admin
 from taggit.models import Tag
 
+from articles import events
 from newsroom.admin import parse_pk
 
 
@@ -38,7 +39,11 @@ class TagAdmin(taggit_admin.TagAdmin):
                 request, "Choose the tags to merge in the list first.", messages.ERROR
             )
             return HttpResponseRedirect(reverse("admin:taggit_tag_changelist"))
-        return super().merge_tags_view(request)
+        response = super().merge_tags_view(request)
+        if request.method == "POST" and response.status_code == 302:
+            merged = Tag.objects.filter(name=request.POST.get("new_tag_name", ""))
+            events.tags_changed.send(sender=Tag, tags=list(merged))
+        return response
 
 
 admin.site.unregister(Tag)

@@ -6,6 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
@@ -301,3 +302,25 @@ def test_without_a_page_cache_a_reader_with_a_message_gets_the_page(client, no_p
     )
     response = client.get(url, headers={"if-none-match": etag})
     assert response.status_code == 200 and "awaiting moderation" in response.text
+
+
+def test_a_renamed_or_merged_tag_shows_on_the_kept_article_at_once(client, no_page_cache):
+    from taggit.models import Tag
+
+    article = ArticleFactory(tags=["talks", "istanbul"])
+    url = article.get_absolute_url()
+    assert "talks" in client.get(url).text  # its parts are kept from here on
+    tag = Tag.objects.get(name="talks")
+    tag.name = "peace talks"
+    tag.save()
+    assert "peace talks" in client.get(url).text
+    editor = Client()
+    editor.force_login(staff_member("Editors"))
+    session = editor.session
+    session["selected_tag_ids"] = ",".join(
+        str(pk) for pk in Tag.objects.values_list("pk", flat=True)
+    )
+    session.save()
+    editor.post("/admin/taggit/tag/merge-tags/", {"new_tag_name": "Türkiye talks"})
+    footer = BeautifulSoup(client.get(url).content, "html.parser").select_one(".article__footer")
+    assert [a.get_text() for a in footer.select("a")] == ["Türkiye talks"]
