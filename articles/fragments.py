@@ -1,8 +1,8 @@
 """Parts of the article page rendered once per change, then kept: the article itself (its
 head and its body, everything but the comments) and each page of its comments.
 
-A part is filed under what it shows: the article's change times (`content_changed_at`
-for the article, `comments_changed_at` for its comments, which `articles.receivers`
+A part is filed under what it shows: the article's change counts (`content_version`
+for the article, `comments_version` for its comments, which `articles.receivers`
 sets on each event), the release, and whatever else it depends on (the host, for
 absolute addresses; the page and order of comments; whether comments are open). So
 a part is rendered on the first request after a change and not again until the next,
@@ -43,7 +43,7 @@ def article_parts(request, article) -> dict:
     parts = (
         "article",
         article.pk,
-        article.content_changed_at,
+        article.content_version,
         article.updated_at,
         request.scheme,
         request.get_host(),
@@ -66,3 +66,24 @@ def render_article(request, article, *, preview: bool = False) -> dict:
         "head_html": render_to_string("includes/articles/article_head.html", context, request),
         "body_html": render_to_string("includes/articles/article_body.html", context, request),
     }
+
+
+def with_cards(articles) -> list:
+    """These listed articles, each with `card_html`, its card rendered once per change of
+    what it shows (its text, picture, rating, tags: `content_version`; its comment count)."""
+    articles = list(articles)
+    for article in articles:
+        parts = (
+            "card",
+            article.pk,
+            article.content_version,
+            article.updated_at,
+            article.approved_comment_count,
+        )
+        article.card_html = kept(
+            parts,
+            lambda article=article: render_to_string(
+                "includes/articles/card.html", {"article": article}
+            ),
+        )
+    return articles

@@ -1,11 +1,11 @@
-"""What each event changes: the times on the article that conditional requests and fragments
-go by, and the cached pages that show it (`articles.page_cache`).
+"""What each event changes: the counts of changes on the article that conditional requests
+and kept page parts go by, and the cached pages that show it (`articles.page_cache`).
 
 Connected once, in `ArticlesConfig.ready()`.
 """
 
+from django.db.models import F
 from django.db.models.signals import post_save, pre_delete
-from django.utils import timezone
 from taggit.models import Tag
 
 from articles import events, page_cache
@@ -14,25 +14,25 @@ from articles.page_cache import LISTING, article_dependency, comments_dependency
 
 
 def _touch(article_id: int, field: str) -> None:
-    Article.objects.filter(pk=article_id).update(**{field: timezone.now()})
+    Article.objects.filter(pk=article_id).update(**{field: F(field) + 1})
 
 
 def article_changed(sender, *, article, slug_before=None, **kwargs) -> None:
-    _touch(article.pk, "content_changed_at")
+    _touch(article.pk, "content_version")
     if article.status == Article.Status.PUBLISHED:  # public, or will be at its time
         slugs = {article.slug, slug_before} - {None}
         page_cache.changed(LISTING, *(article_dependency(slug) for slug in slugs))
 
 
 def article_published_or_withdrawn(sender, *, article, **kwargs) -> None:
-    _touch(article.pk, "content_changed_at")
+    _touch(article.pk, "content_version")
     page_cache.changed(LISTING, article_dependency(article.slug))
     page_cache.schedule_changed()
 
 
 def comment_published_or_withdrawn(sender, *, comment, **kwargs) -> None:
     # The article's page shows the comment; every listing shows its comment count.
-    _touch(comment.article_id, "comments_changed_at")
+    _touch(comment.article_id, "comments_version")
     slug = Article.objects.filter(pk=comment.article_id).values_list("slug", flat=True).first()
     if slug is not None:
         page_cache.changed(LISTING, comments_dependency(slug))
@@ -41,7 +41,7 @@ def comment_published_or_withdrawn(sender, *, comment, **kwargs) -> None:
 def tags_changed(sender, *, tags, **kwargs) -> None:
     # The articles that carry the tags show them (their kept parts go), and every page
     # moves on, as any of them may show them.
-    Article.objects.filter(tags__in=tags).update(content_changed_at=timezone.now())
+    Article.objects.filter(tags__in=tags).update(content_version=F("content_version") + 1)
     page_cache.changed(page_cache.EPOCH)
 
 

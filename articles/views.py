@@ -25,7 +25,7 @@ from newsroom.release import fingerprint
 
 
 def article_etag(request, slug, **kwargs) -> str | None:
-    """The validator of a page of the article, from its change times: what a page shows
+    """The validator of a page of the article, from its change counts: what a page shows
     changes only with them, the address, the release, whether comments are still open,
     and who signed in. None for a page a reader's message is shown on. The article read
     for it is the one the page then shows: one query for both."""
@@ -36,7 +36,7 @@ def article_etag(request, slug, **kwargs) -> str | None:
         return None  # the view answers 404
     open_ = comment_services.comments_open(article=article)
     who = request.user.pk if request.user.is_authenticated else None
-    times = (article.updated_at, article.content_changed_at, article.comments_changed_at)
+    times = (article.updated_at, article.content_version, article.comments_version)
     parts = (fingerprint(), request.get_host(), request.get_full_path(), who, open_, *times)
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
@@ -86,7 +86,7 @@ def comments_context(request, article: Article, *, number: int = 1, open_: bool)
         parts = (
             "comments",
             article.pk,
-            article.comments_changed_at,
+            article.comments_version,
             article.approved_comment_count,
             number,
             order,
@@ -191,6 +191,8 @@ class ArticleListView(ListView):
     # Pages that search engines index name their own address.
     canonical = True
     filterable = True
+    # Cards, each kept once rendered (articles.fragments.with_cards).
+    cards = True
 
     def get(self, request, *args, **kwargs):
         self.filters = []
@@ -218,6 +220,8 @@ class ArticleListView(ListView):
         for listing_filter, value in self.filters:
             kwargs.update(listing_filter.context(value))
         context = super().get_context_data(**kwargs)
+        if self.cards:
+            context["articles"] = fragments.with_cards(context["articles"])
         if self.canonical:
             page = context["page_obj"]
             context["canonical_url"] = metadata.listing_canonical_url(self.request, page)
@@ -257,6 +261,7 @@ class SearchView(ArticleListView):
     template_name = "articles/search.html"
     canonical = False  # result pages are not indexed
     filterable = False
+    cards = False  # results are a list of their own, with snippets of the query
 
     def get_queryset(self):
         self.query = search.clean_query(self.request.GET.get("q", ""))

@@ -132,11 +132,11 @@ class Article(models.Model):
         blank=True,
         related_name="+",
     )
-    # When what readers see on the article's page last changed, its comments apart (text,
-    # image, tags, corrections, rating), and when its comments did: set by
-    # articles.receivers on each event; conditional requests and page fragments go by them.
-    content_changed_at = models.DateTimeField(default=timezone.now, editable=False)
-    comments_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Counts of the changes to what readers see on the article's page, its comments apart
+    # (text, image, tags, corrections, rating), and to its comments: raised by
+    # articles.receivers on each event. Conditional requests and kept page parts go by them.
+    content_version = models.PositiveIntegerField(default=0, editable=False)
+    comments_version = models.PositiveIntegerField(default=0, editable=False)
     # Raised by every save; an edit made from an older version is a conflict.
     version = models.PositiveIntegerField(default=1, editable=False)
     # Title, summary and sections, weighted for full-text search on PostgreSQL

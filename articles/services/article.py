@@ -78,8 +78,8 @@ def article_save(*, article: Article, user, expected_version: int | None) -> Art
         # The workflow and the events own these; an edit never changes them.
         article.status, article.published_at = stored.status, stored.published_at
         article.author_id = stored.author_id
-        article.content_changed_at = stored.content_changed_at
-        article.comments_changed_at = stored.comments_changed_at
+        article.content_version = stored.content_version
+        article.comments_version = stored.comments_version
         article.version = stored.version + 1
         slug_before = stored.slug if stored.slug != article.slug else None
     article.updated_by = user
