@@ -108,9 +108,10 @@ class Epoch:
         return self.until is not None and self.until <= time.time()
 
 
-def _epoch() -> Epoch:
-    """The current epoch: a new one once a scheduled change is due, or when it was lost."""
-    value = cache.get(EPOCH_KEY)
+def _epoch(value: Epoch | None = None) -> Epoch:
+    """The current epoch (`value`, as just read from the cache, or read here): a new one
+    once a scheduled change is due, or when it was lost."""
+    value = cache.get(EPOCH_KEY) if value is None else value
     if value is None:
         # Lost (a cache restart): a new one, which no earlier version can match.
         value = Epoch(time.time_ns(), until=_next_scheduled_change())
@@ -162,9 +163,9 @@ def _move_on(dependencies) -> None:
 def _versions(dependencies: list[str]) -> list[int]:
     """The current version of each dependency, the epoch's first; one that was never
     moved (or was lost) starts now, which no earlier version can match."""
-    epoch = _epoch()
     names = [f"dep:{name}" for name in dependencies]
-    found = cache.get_many(names) if names else {}
+    found = cache.get_many([EPOCH_KEY, *names])  # one round trip to the shared cache
+    epoch = _epoch(found.pop(EPOCH_KEY, None))
     missing = {name: time.time_ns() for name in names if name not in found}
     for name, version in missing.items():
         if not cache.add(name, version, timeout=None):
