@@ -10,7 +10,7 @@ from taggit.models import TaggedItem
 
 from articles.markdown import render_markdown
 from articles.models import Article, Comment, Image, Section
-from bench import dataset, run, server, table, wrk
+from bench import comment_render, dataset, run, server, table, wrk
 from bench.endpoints import ENDPOINTS
 from bias.models import Rating
 from tests.images import image_bytes
@@ -403,3 +403,30 @@ def test_latency_point_is_not_measurable_when_no_step_is_near_70_percent():
         {"connections": 2, "requests_per_second": 10.9, "p50_ms": 180.0, "p99_ms": 260.0},
     ]
     assert table.latency_point(sweep)["ratio"] is None
+
+
+# Comments and moderation ----------------------------------------------------
+
+
+def test_render_ratio_on_a_tiny_dataset(db, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+    settings.NEWSROOM_COMMENTS_PER_PAGE = 10
+    paths = comment_render.build((5, 20), lead_picture=image_bytes(width=700, height=400))
+    assert paths == {5: "/articles/comments-5/", 20: "/articles/comments-20/"}
+    result = comment_render.measure(paths, repeats=3)
+
+    few, many = result["pages"]
+    assert (few["comments"], few["comments_shown"]) == (5, 5)
+    assert (many["comments"], many["comments_shown"]) == (20, 10)  # one page of threads
+    for page in result["pages"]:
+        assert page["kept_ms"] > 0 and 0 < page["cold_ms"] < 10_000
+        assert page["bytes"] > 10_000
+    assert result["cold_ratio"] == round(many["cold_ms"] / few["cold_ms"], 3)
+    assert result["kept_ratio"] == round(many["kept_ms"] / few["kept_ms"], 3)
+    assert result["met"] == (result["cold_ratio"] <= 1.3)
+    # The two articles differ only in their comments.
+    articles = Article.objects.filter(slug__in=["comments-5", "comments-20"])
+    assert {a.title for a in articles} == {a.title for a in articles[:1]}
+    assert [s.body for s in articles[0].sections.all()] == [
+        s.body for s in articles[1].sections.all()
+    ]
