@@ -1,16 +1,20 @@
 """The benchmark's dataset builder and its report, without wrk or gunicorn."""
 
+import threading
 from contextlib import contextmanager
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
+from pytest_django.live_server_helper import LiveServer
 from taggit.models import TaggedItem
 
 from articles.markdown import render_markdown
 from articles.models import Article, Comment, Image, Section
-from bench import comment_render, dataset, run, server, table, wrk
+from articles.permissions import can_moderate
+from bench import comment_render, dataset, moderation, run, server, table, wrk
 from bench.endpoints import ENDPOINTS
 from bias.models import Rating
 from tests.images import image_bytes
@@ -406,6 +410,108 @@ def test_latency_point_is_not_measurable_when_no_step_is_near_70_percent():
 
 
 # Comments and moderation ----------------------------------------------------
+
+
+def test_readers_read_a_fixed_random_draw_of_200_articles_and_the_home_page():
+    manifest = {"slugs": [f"article-{n}" for n in range(300)]}
+    slugs = moderation.reader_articles(manifest)
+    assert len(slugs) == len(set(slugs)) == 200
+    assert set(slugs) <= set(manifest["slugs"])
+    assert slugs != manifest["slugs"][:200]  # drawn, not the first ones
+    assert moderation.reader_articles(manifest) == slugs  # the same on every run
+
+    paths = moderation.reader_paths(slugs)
+    pages = {"/", *(f"/articles/{slug}/" for slug in slugs)}
+    assert len(paths) == moderation.PATH_LINES == 20_000
+    assert set(paths) == pages  # with replacement, 20,000 draws reach each of the 201
+    assert paths.count("/") > 1
+    assert paths != sorted(paths)
+    assert moderation.reader_paths(slugs) == paths
+    # Fewer articles than 200: all of them.
+    assert sorted(moderation.reader_articles({"slugs": ["a", "b"]})) == ["a", "b"]
+
+
+def test_moderator_takes_each_articles_oldest_pending_comment_in_turn():
+    pending = {"b": [21, 22, 23], "a": [11], "c": []}
+    assert moderation.approval_order(["b", "a", "c"], pending) == [
+        ("b", 21), ("a", 11), ("b", 22), ("b", 23)
+    ]  # fmt: skip
+    assert moderation.approval_order(["c"], pending) == []
+
+
+def test_moderator_approves_at_the_pace_asked_until_stopped(monkeypatch):
+    made = []
+    monkeypatch.setattr(
+        moderation, "approve_and_check", lambda m, slug, pk: made.append(pk) or {"comment": pk}
+    )
+    order = [("a", n) for n in range(100)]
+    records = moderation.moderate(None, order, seconds=0.25, stop=threading.Event(), per_second=20)
+    assert 1 <= len(records) <= 5 and made == list(range(len(records)))
+
+    stop = threading.Event()
+    stop.set()
+    made.clear()
+    assert moderation.moderate(None, order, seconds=5, stop=stop, per_second=20) == []
+    assert made == []  # the readers' run is over: no approval after it
+
+
+@pytest.fixture
+def plain_http_server(transactional_db, settings):
+    """A live server speaking plain HTTP, as the bench's gunicorn does with
+    DJANGO_SECURE_COOKIES=0, with the page cache on."""
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+    live = LiveServer("127.0.0.1:0")
+    live._live_server_modified_settings.enable()
+    yield live
+    live.stop()
+    live._live_server_modified_settings.disable()
+
+
+def test_moderator_approves_through_the_admin_and_a_reader_sees_it_at_once(plain_http_server):
+    dataset.build(TINY, lead_picture=image_bytes(width=700, height=400))
+    slugs = moderation.reader_articles(dataset.manifest())
+    pending = moderation.prepare(slugs, username="bench-moderator", password="first-Pass-42")
+    # Made again with a new password, as each run does: still one account, a moderator.
+    pending = moderation.prepare(slugs, username="bench-moderator", password="second-Pass-42")
+    user = get_user_model().objects.get(username="bench-moderator")
+    assert user.is_staff and can_moderate(user)
+    assert {slug: len(ids) for slug, ids in pending.items()} == dict.fromkeys(slugs, 2)
+    (slug, comment), *_ = moderation.approval_order(slugs, pending)
+    assert comment == min(pending[slug])
+
+    moderator = moderation.Moderator(plain_http_server.url)
+    with pytest.raises(RuntimeError, match="signing in as bench-moderator answered 200"):
+        moderator.sign_in("bench-moderator", "first-Pass-42")
+    moderator.sign_in("bench-moderator", "second-Pass-42")
+    # The reader's page, cached before the approval, must not be the one served after it.
+    before = moderator.read_as_reader(moderation.newest_first(slug))
+    assert before.status == 200 and not moderation.shown(before.html, comment)
+
+    record = moderation.approve_and_check(moderator, slug, comment)
+
+    assert record["status"] == 302 and record["shown"] is True, record
+    assert record["queue_status"] == 200
+    assert record["path"] == f"/articles/{slug}/?order=newest"
+    approved = Comment.objects.get(pk=comment)
+    assert approved.status == Comment.Status.APPROVED
+    assert approved.moderated_by == user
+    # Only the one comment selected: the rest of the queue still waits.
+    still = Comment.objects.filter(status=Comment.Status.PENDING).count()
+    assert still == TINY.articles * TINY.pending_comments - 1
+
+
+def test_approval_posts_the_changelist_form_of_the_bulk_action():
+    assert moderation.approve_fields(123) == [
+        ("action", "approve_selected"),
+        ("_selected_action", "123"),
+        ("index", "0"),
+        ("select_across", "0"),
+    ]
+    assert moderation.local_path("http://127.0.0.1:8000/admin/x/?queue=pending") == (
+        "/admin/x/?queue=pending"
+    )
+    assert moderation.local_path("/admin/x/") == "/admin/x/"
 
 
 def test_render_ratio_on_a_tiny_dataset(db, settings):
