@@ -172,6 +172,9 @@ def test_each_row_is_measured_on_the_server_its_endpoint_names(monkeypatch, tmp_
     monkeypatch.setattr(run, "worker_pids", lambda pid: [])
     monkeypatch.setattr(run, "workers_memory", lambda pid: {"pid": pid})
     monkeypatch.setattr(wrk, "run", fake_wrk)
+    monkeypatch.setattr(
+        moderation, "measure", lambda args, port, *rest: {"name": "moderation", "port": port}
+    )
     manifest = {"slugs": ["a", "b", "c"], "tags": ["t", "u"], "search_words": ["w", "v"]}
     args = run.parse_args(["--duration", "1"])
 
@@ -190,6 +193,7 @@ def test_each_row_is_measured_on_the_server_its_endpoint_names(monkeypatch, tmp_
         endpoint.page_cache for endpoint in ENDPOINTS
     ]
     assert report["latency"]["sweep"]  # on the warm article, so on the server with the cache
+    assert report["moderation"]["port"] == 1000  # readers of cached pages, as in production
     assert report["memory"] == {"page_cache_on": {"pid": 1000}, "page_cache_off": {"pid": 2000}}
 
 
@@ -530,9 +534,141 @@ def test_render_ratio_on_a_tiny_dataset(db, settings):
     assert result["cold_ratio"] == round(many["cold_ms"] / few["cold_ms"], 3)
     assert result["kept_ratio"] == round(many["kept_ms"] / few["kept_ms"], 3)
     assert result["met"] == (result["cold_ratio"] <= 1.3)
+    assert table.render_problems(result) == []
     # The two articles differ only in their comments.
     articles = Article.objects.filter(slug__in=["comments-5", "comments-20"])
     assert {a.title for a in articles} == {a.title for a in articles[:1]}
     assert [s.body for s in articles[0].sections.all()] == [
         s.body for s in articles[1].sections.all()
+    ]
+
+
+def _render_entry(cold_ratio=1.05, shown=(50, 50)):
+    return {
+        "threads": "one comment per thread (no replies)",
+        "per_page": 50,
+        "repeats": 25,
+        "pages": [
+            {"path": "/articles/comments-50/", "comments": 50, "comments_shown": shown[0],
+             "bytes": 75136, "cold_ms": 40.0, "kept_ms": 9.0},
+            {"path": "/articles/comments-1000/", "comments": 1000, "comments_shown": shown[1],
+             "bytes": 75625, "cold_ms": 40.0 * cold_ratio, "kept_ms": 9.5},
+        ],
+        "cold_ratio": cold_ratio,
+        "kept_ratio": 1.056,
+        "target": 1.3,
+        "met": cold_ratio <= 1.3,
+    }  # fmt: skip
+
+
+def _moderation_entry(busy_rps=900.0, shown=(True, True, True), status=302):
+    approvals = [
+        {"comment": 100 + n, "path": f"/articles/a{n}/?order=newest", "status": status,
+         "approve_ms": 120.0, "queue_status": 200, "queue_ms": 200.0, "reader_status": 200,
+         "shown": seen}
+        for n, seen in enumerate(shown)
+    ]  # fmt: skip
+    entry = {
+        "name": "reads under moderation",
+        "path": "/",
+        "paths": 201,
+        "articles": 200,
+        "lines": 20000,
+        "target": 0.8,
+        "page_cache": True,
+        "available": True,
+        "quiet": {**_measured("quiet", 1000.0), "p50_ms": 10.0, "p99_ms": 30.0},
+        "busy": {**_measured("busy", busy_rps), "p50_ms": 12.0, "p99_ms": 45.0},
+        "approvals": approvals,
+    }
+    entry.update(moderation.summary(entry))
+    return entry
+
+
+def _report_with(render=None, moderated=None):
+    report = _report({"healthz": _measured("/healthz (baseline)", 1000.0)})
+    report["comment_render"] = render or _render_entry()
+    report["moderation"] = moderated or _moderation_entry()
+    return report
+
+
+def test_report_shows_the_render_ratio_and_reads_under_moderation():
+    report = _report_with()
+    text = table.markdown(report)
+    assert "## Comments and moderation" in text
+    assert (
+        "| comments: 1,000 vs 50, cold (caches emptied) | 1,000 comments 42.0 ms, 75,625 bytes; "
+        "50 comments 40.0 ms, 75,136 bytes | 1.050 | <= 1.3 met |"
+    ) in text
+    assert "| comments: 1,000 vs 50, parts kept | 1,000 comments 9.5 ms; 50 comments 9.0 ms" in text
+    assert (
+        "| reads under moderation | busy 900.0 req/s (p50 12.0, p99 45.0 ms); quiet 1000.0 req/s "
+        "(p50 10.0, p99 30.0 ms); 3 approved, 3 shown at once | 0.900 | >= 0.8 met |"
+    ) in text
+    assert "one comment per thread (no replies)" in text
+    assert "3 of 3 approved comments were on it at once" in text
+    assert table.invalid(report) == []
+    assert "ERRORS" not in text
+
+
+def test_report_marks_missed_targets_of_the_new_rows():
+    report = _report_with(render=_render_entry(cold_ratio=2.0), moderated=_moderation_entry(500.0))
+    text = table.markdown(report)
+    assert "| 2.000 | <= 1.3 **missed** |" in text
+    assert "| 0.500 | >= 0.8 **missed** |" in text
+    assert table.invalid(report) == []  # slow is not wrong
+
+
+def test_report_calls_a_run_invalid_when_an_approved_comment_was_not_shown():
+    report = _report_with(moderated=_moderation_entry(shown=(True, False, True)))
+    text = table.markdown(report)
+    assert "3 approved, 2 shown at once | 0.900 | >= 0.8 **invalid** |" in text
+    assert (
+        "**ERRORS: this run is not valid.** reads under moderation: 1 of 3 approved comments "
+        "not shown at once (comment 101 on `/articles/a1/?order=newest`, which answered 200)"
+    ) in text
+
+
+def test_report_calls_failed_approvals_and_runs_with_errors_invalid():
+    entry = _moderation_entry(status=403, shown=(False,))
+    entry["busy"]["socket_errors"] = 2
+    problems = table.invalid(_report_with(moderated=entry))
+    assert (
+        "reads under moderation: 1 of 1 approvals failed (comment 100: the action answered 403, "
+        "not 302)"
+    ) in problems
+    assert "reads under moderation, busy: 0 answers outside 2xx/3xx, 2 socket errors" in problems
+    entry = _moderation_entry()
+    entry["approvals"][2].update(queue_status=500)
+    assert table.invalid(_report_with(moderated=entry)) == [
+        "reads under moderation: 1 of 3 approvals failed (comment 102: the queue after it "
+        "answered 500, not 200)"
+    ]
+    empty = {**_moderation_entry(), "approvals": []}
+    assert table.invalid(_report_with(moderated=empty)) == [
+        "reads under moderation: no comment was approved during the busy run"
+    ]
+
+
+def test_report_calls_a_render_that_showed_the_wrong_comments_or_failed_invalid():
+    report = _report_with(render=_render_entry(shown=(50, 49)))
+    assert "**invalid**" in table.markdown(report)
+    assert table.invalid(report) == [
+        "comments: 1,000 vs 50: the page of an article with 1000 comments showed 49, not 50"
+    ]
+    failed = _report_with(render={"error": "bench.comment_render failed (1): Traceback"})
+    assert table.invalid(failed) == ["comments: 1,000 vs 50: bench.comment_render failed (1): "
+                                     "Traceback"]  # fmt: skip
+    assert "| comments: 1,000 vs 50 | failed: see the errors above |" in table.markdown(failed)
+
+
+def test_report_says_when_reads_under_moderation_could_not_be_measured():
+    note = "not available: 3 pending comments left on the 200 articles, too few for the busy run"
+    entry = {"name": "reads under moderation", "target": 0.8, "available": False, "note": note}
+    report = _report_with(moderated=entry)
+    assert f"| reads under moderation | {note} | | >= 0.8 |" in table.markdown(report)
+    assert table.invalid(report) == []
+    failed = {**entry, "note": "failed: see the errors above", "error": "signing in answered 429"}
+    assert table.invalid(_report_with(moderated=failed)) == [
+        "reads under moderation: signing in answered 429"
     ]
