@@ -495,7 +495,7 @@ def test_moderator_approves_through_the_admin_and_a_reader_sees_it_at_once(plain
     record = moderation.approve_and_check(moderator, slug, comment)
 
     assert record["status"] == 302 and record["shown"] is True, record
-    assert record["queue_status"] == 200
+    assert record["location"] == moderation.QUEUE  # the action's answer: back to the queue
     assert record["path"] == f"/articles/{slug}/?order=newest"
     approved = Comment.objects.get(pk=comment)
     assert approved.status == Comment.Status.APPROVED
@@ -564,8 +564,8 @@ def _render_entry(cold_ratio=1.05, shown=(50, 50)):
 def _moderation_entry(busy_rps=900.0, shown=(True, True, True), status=302):
     approvals = [
         {"comment": 100 + n, "path": f"/articles/a{n}/?order=newest", "status": status,
-         "approve_ms": 120.0, "queue_status": 200, "queue_ms": 200.0, "reader_status": 200,
-         "shown": seen}
+         "location": "/admin/articles/comment/?queue=pending", "approve_ms": 120.0,
+         "reader_status": 200, "shown": seen}
         for n, seen in enumerate(shown)
     ]  # fmt: skip
     entry = {
@@ -639,10 +639,9 @@ def test_report_calls_failed_approvals_and_runs_with_errors_invalid():
     ) in problems
     assert "reads under moderation, busy: 0 answers outside 2xx/3xx, 2 socket errors" in problems
     entry = _moderation_entry()
-    entry["approvals"][2].update(queue_status=500)
+    entry["approvals"][2] = {**entry["approvals"][2], "error": "TimeoutError()", "shown": False}
     assert table.invalid(_report_with(moderated=entry)) == [
-        "reads under moderation: 1 of 3 approvals failed (comment 102: the queue after it "
-        "answered 500, not 200)"
+        "reads under moderation: 1 of 3 approvals failed (comment 102: TimeoutError())"
     ]
     empty = {**_moderation_entry(), "approvals": []}
     assert table.invalid(_report_with(moderated=empty)) == [
