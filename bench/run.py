@@ -10,6 +10,11 @@ debug off, first with the page cache on (Redis), then again with
 NEWSROOM_PAGE_CACHE_SECONDS=0; wrk drives each page of bench.endpoints on the
 server the endpoint names; the table goes to stdout and, with the JSON, to
 bench/results/<timestamp>.md and .json.
+
+Under the table, two more rows: readers' throughput while a moderator approves
+comments (bench.moderation, on the server with the page cache on, after its other
+rows), and the render of an article page with 1,000 comments against one with 50
+(bench.comment_render, in a process of its own on a throw-away database).
 """
 
 import argparse
@@ -29,7 +34,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import redis
 
-from bench import dataset, wrk
+from bench import comment_render, dataset, moderation, wrk
 from bench.endpoints import ENDPOINTS, LATENCY_TARGET, SWEEP_CONNECTIONS, WARM_ARTICLE
 from bench.server import get, serving, settle, worker_pids, workers_memory
 from bench.table import invalid, latency_point, markdown, pause_ms
@@ -359,6 +364,8 @@ def measure_both_servers(args, env: dict, manifest: dict, work: Path, stamp: str
                 "note": "not available: the article page did not answer 200",
             }
         report["memory"]["page_cache_on"] = workers_memory(server.pid)
+        # Last on this server: its approvals change what the pages show.
+        report["moderation"] = moderation.measure(args, server.port, manifest, work, env, say)
     log_file = RESULTS / f"{stamp}-gunicorn-page-cache-off.log"
     with started(env, page_cache=False, log_file=log_file) as server:
         rows = [endpoint for endpoint in ENDPOINTS if not endpoint.page_cache]
@@ -383,6 +390,8 @@ def main(argv=None) -> int:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         # Plain HTTP on loopback, as behind the TLS-terminating proxy of production.
         "DJANGO_SECURE_SSL_REDIRECT": "0",
+        # The moderator's session and CSRF cookies, which are Secure otherwise.
+        "DJANGO_SECURE_COOKIES": "0",
         # The shared cache every worker reads, as in production; emptied first.
         "REDIS_URL": args.redis_url,
         "MEDIA_ROOT": str(media_root),
@@ -408,6 +417,8 @@ def main(argv=None) -> int:
             "wrk_threads": args.threads,
         }
         report.update(measure_both_servers(args, env, manifest, work, stamp))
+        say("rendering an article page with 50 and with 1,000 comments, in one process")
+        report["comment_render"] = comment_render.measure_in_subprocess(env, work)
     report["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
 
     table = markdown(report)

@@ -2,6 +2,9 @@
 
 from bench.endpoints import BASELINE, SWEEP_CONNECTIONS
 
+RENDER_ROW = "comments: 1,000 vs 50"
+MODERATION_ROW = "reads under moderation"
+
 SWEEP_METHOD = (
     "wrk2 (a fixed request rate) is not packaged in Debian. Instead: a closed-loop connection "
     f"sweep on the warm article ({', '.join(map(str, SWEEP_CONNECTIONS))} connections, stopping "
@@ -77,7 +80,13 @@ def invalid(report: dict) -> list[str]:
         {**step, "name": f"warm article at {step['connections']} connections"}
         for step in [*report["latency"].get("sweep", []), *report["latency"].get("paced", [])]
     ]
-    for entry in [*report["endpoints"].values(), *sweep]:
+    moderation = report.get("moderation", {})
+    runs = [
+        {**moderation[run], "name": f"{MODERATION_ROW}, {run}"}
+        for run in ("quiet", "busy")
+        if moderation.get("available") and run in moderation
+    ]
+    for entry in [*report["endpoints"].values(), *sweep, *runs]:
         if not entry.get("available", True):
             continue
         errors = entry["bad_status"] + entry["socket_errors"]
@@ -88,7 +97,62 @@ def invalid(report: dict) -> list[str]:
             )
         if not entry["requests"]:
             problems.append(f"{entry['name']}: no request completed (lengthen --duration)")
+    problems += moderation_problems(moderation)
+    return problems + render_problems(report.get("comment_render"))
+
+
+def moderation_problems(entry: dict) -> list[str]:
+    """The moderator's set-up or approvals that failed, and approved comments a reader did
+    not see at once."""
+    if "error" in entry:
+        return [f"{MODERATION_ROW}: {entry['error']}"]
+    if not entry.get("available"):
+        return []
+    approvals = entry["approvals"]
+    if not approvals:
+        return [f"{MODERATION_ROW}: no comment was approved during the busy run"]
+    problems = []
+    failed = [a for a in approvals if _approval_failure(a)]
+    if failed:
+        first = failed[0]
+        problems.append(
+            f"{MODERATION_ROW}: {len(failed)} of {len(approvals)} approvals failed (comment "
+            f"{first['comment']}: {_approval_failure(first)})"
+        )
+    approved = [a for a in approvals if a.get("status") == 302]
+    # A reader's request that failed is counted above, not as a comment not shown.
+    unseen = [a for a in approved if not a.get("shown") and "error" not in a]
+    if unseen:
+        first = unseen[0]
+        problems.append(
+            f"{MODERATION_ROW}: {len(unseen)} of {len(approved)} approved comments not shown "
+            f"at once (comment {first['comment']} on `{first['path']}`, which answered "
+            f"{first.get('reader_status')})"
+        )
     return problems
+
+
+def _approval_failure(approval: dict) -> str:
+    """What went wrong with one approval, or "" if nothing did."""
+    if "error" in approval:
+        return approval["error"]
+    if approval.get("status") != 302:
+        return f"the action answered {approval.get('status')}, not 302"
+    return ""
+
+
+def render_problems(entry: dict | None) -> list[str]:
+    """A render that failed, or a page that did not show one page of comments."""
+    if entry is None:
+        return []
+    if "error" in entry:
+        return [f"{RENDER_ROW}: {entry['error']}"]
+    return [
+        f"{RENDER_ROW}: the page of an article with {page['comments']} comments showed "
+        f"{page['comments_shown']}, not {min(page['comments'], entry['per_page'])}"
+        for page in entry["pages"]
+        if page["comments_shown"] != min(page["comments"], entry["per_page"])
+    ]
 
 
 def _verdict(met) -> str:
@@ -187,4 +251,94 @@ def markdown(report: dict) -> str:
         f"- Peak memory (VmHWM) of the workers: page cache on, {_memory(memory['page_cache_on'])}; "
         f"page cache off, {_memory(memory['page_cache_off'])}"
     )
+    lines += comments_and_moderation(report)
     return "\n".join(lines) + "\n"
+
+
+def comments_and_moderation(report: dict) -> list[str]:
+    """The section under the table: what more comments cost a render, and what a moderator
+    at work costs readers."""
+    render, moderation = report.get("comment_render"), report.get("moderation")
+    if render is None and moderation is None:
+        return []
+    lines = [
+        "",
+        "## Comments and moderation",
+        "",
+        "| row | measured | ratio | target |",
+        "| --- | --- | ---: | --- |",
+    ]
+    notes = []
+    if render is not None:
+        rows, note = _render_rows(render)
+        lines += rows
+        notes.append(note)
+    if moderation is not None:
+        row, note = _moderation_row(moderation)
+        lines.append(row)
+        notes.append(note)
+    return [*lines, "", *(f"- {note}" for note in notes)]
+
+
+def _render_rows(entry: dict) -> tuple[list[str], str]:
+    if "error" in entry:
+        return [f"| {RENDER_ROW} | failed: see the errors above | | |"], f"{RENDER_ROW}: failed"
+    fewest, most = entry["pages"][0], entry["pages"][-1]
+
+    def page(p, kind):
+        size = f", {p['bytes']:,} bytes" if kind == "cold" else ""
+        return f"{p['comments']:,} comments {p[f'{kind}_ms']:.1f} ms{size}"
+
+    shown_right = not render_problems(entry)
+    verdict = _verdict(entry["met"]) if shown_right else "**invalid**"
+    rows = [
+        f"| {RENDER_ROW}, cold (caches emptied) | {page(most, 'cold')}; {page(fewest, 'cold')} "
+        f"| {entry['cold_ratio']:.3f} | <= {entry['target']:g} {verdict} |",
+        f"| {RENDER_ROW}, parts kept | {page(most, 'kept')}; {page(fewest, 'kept')} "
+        f"| {entry['kept_ratio']:.3f} | |",
+    ]
+    note = (
+        f"{RENDER_ROW}: one article page rendered in one process with Django's test client, "
+        f"on a throw-away SQLite database with local-memory caches; median of "
+        f"{entry['repeats']} renders each. Two articles alike but for their comments: "
+        f"{fewest['comments']:,} and {most['comments']:,} approved, {entry['threads']}; "
+        f"{entry['per_page']} threads a page, and the pages showed "
+        f"{fewest['comments_shown']} and {most['comments_shown']}. Cold: the page cache and the "
+        "fragments emptied before each request; parts kept: the page cache emptied only"
+    )
+    return rows, note
+
+
+def _moderation_row(entry: dict) -> tuple[str, str]:
+    name = MODERATION_ROW
+    if not entry.get("available"):
+        return f"| {name} | {entry['note']} | | >= {entry['target']:g} |", f"{name}: not measured"
+    quiet, busy = entry["quiet"], entry["busy"]
+    approvals = len(entry["approvals"])
+
+    def run(label, r):
+        return (
+            f"{label} {r['requests_per_second']:.1f} req/s "
+            f"(p50 {r['p50_ms']:.1f}, p99 {r['p99_ms']:.1f} ms)"
+        )
+
+    shown = f"{entry['approved']} approved, {entry['shown']} shown at once"
+    verdict = "**invalid**" if moderation_problems(entry) else _verdict(entry["met"])
+    ratio = f"{entry['ratio']:.3f}" if entry["ratio"] is not None else ""
+    row = (
+        f"| {name} | {run('busy', busy)}; {run('quiet', quiet)}; {shown} | {ratio} "
+        f"| >= {entry['target']:g} {verdict} |"
+    )
+    approve = ""
+    if entry["approve_p50_ms"] is not None:
+        approve = f", p50 {entry['approve_p50_ms']:.0f} ms each"
+    note = (
+        f"{name}: with the page cache on, wrk read {entry['paths']} pages ({entry['articles']} "
+        f"articles and the home page) in a fixed random order of {entry['lines']:,} paths, "
+        "first with no writes (quiet), then while a moderator signed in to the admin approved "
+        "one pending comment a second with the bulk action, posted from the pending queue "
+        f"({approvals} approvals{approve}; the redirect back to the queue not followed), and "
+        "after each read the article's `?order=newest` page as an anonymous reader: "
+        f"{entry['shown']} of {entry['approved']} approved comments were on it at once"
+    )
+    return row, note

@@ -1,16 +1,20 @@
 """The benchmark's dataset builder and its report, without wrk or gunicorn."""
 
+import threading
 from contextlib import contextmanager
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
+from pytest_django.live_server_helper import LiveServer
 from taggit.models import TaggedItem
 
 from articles.markdown import render_markdown
 from articles.models import Article, Comment, Image, Section
-from bench import dataset, run, server, table, wrk
+from articles.permissions import can_moderate
+from bench import comment_render, dataset, moderation, run, server, table, wrk
 from bench.endpoints import ENDPOINTS
 from bias.models import Rating
 from tests.images import image_bytes
@@ -168,6 +172,9 @@ def test_each_row_is_measured_on_the_server_its_endpoint_names(monkeypatch, tmp_
     monkeypatch.setattr(run, "worker_pids", lambda pid: [])
     monkeypatch.setattr(run, "workers_memory", lambda pid: {"pid": pid})
     monkeypatch.setattr(wrk, "run", fake_wrk)
+    monkeypatch.setattr(
+        moderation, "measure", lambda args, port, *rest: {"name": "moderation", "port": port}
+    )
     manifest = {"slugs": ["a", "b", "c"], "tags": ["t", "u"], "search_words": ["w", "v"]}
     args = run.parse_args(["--duration", "1"])
 
@@ -186,6 +193,7 @@ def test_each_row_is_measured_on_the_server_its_endpoint_names(monkeypatch, tmp_
         endpoint.page_cache for endpoint in ENDPOINTS
     ]
     assert report["latency"]["sweep"]  # on the warm article, so on the server with the cache
+    assert report["moderation"]["port"] == 1000  # readers of cached pages, as in production
     assert report["memory"] == {"page_cache_on": {"pid": 1000}, "page_cache_off": {"pid": 2000}}
 
 
@@ -403,3 +411,263 @@ def test_latency_point_is_not_measurable_when_no_step_is_near_70_percent():
         {"connections": 2, "requests_per_second": 10.9, "p50_ms": 180.0, "p99_ms": 260.0},
     ]
     assert table.latency_point(sweep)["ratio"] is None
+
+
+# Comments and moderation ----------------------------------------------------
+
+
+def test_readers_read_a_fixed_random_draw_of_200_articles_and_the_home_page():
+    manifest = {"slugs": [f"article-{n}" for n in range(300)]}
+    slugs = moderation.reader_articles(manifest)
+    assert len(slugs) == len(set(slugs)) == 200
+    assert set(slugs) <= set(manifest["slugs"])
+    assert slugs != manifest["slugs"][:200]  # drawn, not the first ones
+    assert moderation.reader_articles(manifest) == slugs  # the same on every run
+
+    paths = moderation.reader_paths(slugs)
+    pages = {"/", *(f"/articles/{slug}/" for slug in slugs)}
+    assert len(paths) == moderation.PATH_LINES == 20_000
+    assert set(paths) == pages  # with replacement, 20,000 draws reach each of the 201
+    assert paths.count("/") > 1
+    assert paths != sorted(paths)
+    assert moderation.reader_paths(slugs) == paths
+    # Fewer articles than 200: all of them.
+    assert sorted(moderation.reader_articles({"slugs": ["a", "b"]})) == ["a", "b"]
+
+
+def test_moderator_takes_each_articles_oldest_pending_comment_in_turn():
+    pending = {"b": [21, 22, 23], "a": [11], "c": []}
+    assert moderation.approval_order(["b", "a", "c"], pending) == [
+        ("b", 21), ("a", 11), ("b", 22), ("b", 23)
+    ]  # fmt: skip
+    assert moderation.approval_order(["c"], pending) == []
+
+
+def test_moderator_approves_at_the_pace_asked_until_stopped(monkeypatch):
+    made = []
+    monkeypatch.setattr(
+        moderation, "approve_and_check", lambda m, slug, pk: made.append(pk) or {"comment": pk}
+    )
+    order = [("a", n) for n in range(100)]
+    records = moderation.moderate(None, order, seconds=0.25, stop=threading.Event(), per_second=20)
+    assert 1 <= len(records) <= 5 and made == list(range(len(records)))
+
+    stop = threading.Event()
+    stop.set()
+    made.clear()
+    assert moderation.moderate(None, order, seconds=5, stop=stop, per_second=20) == []
+    assert made == []  # the readers' run is over: no approval after it
+
+
+@pytest.fixture
+def plain_http_server(transactional_db, settings):
+    """A live server speaking plain HTTP, as the bench's gunicorn does with
+    DJANGO_SECURE_COOKIES=0, with the page cache on."""
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+    live = LiveServer("127.0.0.1:0")
+    live._live_server_modified_settings.enable()
+    yield live
+    live.stop()
+    live._live_server_modified_settings.disable()
+
+
+def test_moderator_approves_through_the_admin_and_a_reader_sees_it_at_once(plain_http_server):
+    dataset.build(TINY, lead_picture=image_bytes(width=700, height=400))
+    slugs = moderation.reader_articles(dataset.manifest())
+    pending = moderation.prepare(slugs, username="bench-moderator", password="first-Pass-42")
+    # Made again with a new password, as each run does: still one account, a moderator.
+    pending = moderation.prepare(slugs, username="bench-moderator", password="second-Pass-42")
+    user = get_user_model().objects.get(username="bench-moderator")
+    assert user.is_staff and can_moderate(user)
+    assert {slug: len(ids) for slug, ids in pending.items()} == dict.fromkeys(slugs, 2)
+    (slug, comment), *_ = moderation.approval_order(slugs, pending)
+    assert comment == min(pending[slug])
+
+    moderator = moderation.Moderator(plain_http_server.url)
+    with pytest.raises(RuntimeError, match="signing in as bench-moderator answered 200"):
+        moderator.sign_in("bench-moderator", "first-Pass-42")
+    moderator.sign_in("bench-moderator", "second-Pass-42")
+    # The reader's page, cached before the approval, must not be the one served after it.
+    before = moderator.read_as_reader(moderation.newest_first(slug))
+    assert before.status == 200 and not moderation.shown(before.html, comment)
+
+    record = moderation.approve_and_check(moderator, slug, comment)
+
+    assert record["status"] == 302 and record["shown"] is True, record
+    assert record["location"] == moderation.QUEUE  # the action's answer: back to the queue
+    assert record["path"] == f"/articles/{slug}/?order=newest"
+    approved = Comment.objects.get(pk=comment)
+    assert approved.status == Comment.Status.APPROVED
+    assert approved.moderated_by == user
+    # Only the one comment selected: the rest of the queue still waits.
+    still = Comment.objects.filter(status=Comment.Status.PENDING).count()
+    assert still == TINY.articles * TINY.pending_comments - 1
+
+
+def test_approval_posts_the_changelist_form_of_the_bulk_action():
+    assert moderation.approve_fields(123) == [
+        ("action", "approve_selected"),
+        ("_selected_action", "123"),
+        ("index", "0"),
+        ("select_across", "0"),
+    ]
+    assert moderation.local_path("http://127.0.0.1:8000/admin/x/?queue=pending") == (
+        "/admin/x/?queue=pending"
+    )
+    assert moderation.local_path("/admin/x/") == "/admin/x/"
+
+
+def test_render_ratio_on_a_tiny_dataset(db, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+    settings.NEWSROOM_COMMENTS_PER_PAGE = 10
+    paths = comment_render.build((5, 20), lead_picture=image_bytes(width=700, height=400))
+    assert paths == {5: "/articles/comments-5/", 20: "/articles/comments-20/"}
+    result = comment_render.measure(paths, repeats=3)
+
+    few, many = result["pages"]
+    assert (few["comments"], few["comments_shown"]) == (5, 5)
+    assert (many["comments"], many["comments_shown"]) == (20, 10)  # one page of threads
+    for page in result["pages"]:
+        assert page["kept_ms"] > 0 and 0 < page["cold_ms"] < 10_000
+        assert page["bytes"] > 10_000
+    assert result["cold_ratio"] == round(many["cold_ms"] / few["cold_ms"], 3)
+    assert result["kept_ratio"] == round(many["kept_ms"] / few["kept_ms"], 3)
+    assert result["met"] == (result["cold_ratio"] <= 1.3)
+    assert table.render_problems(result) == []
+    # The two articles differ only in their comments.
+    articles = Article.objects.filter(slug__in=["comments-5", "comments-20"])
+    assert {a.title for a in articles} == {a.title for a in articles[:1]}
+    assert [s.body for s in articles[0].sections.all()] == [
+        s.body for s in articles[1].sections.all()
+    ]
+
+
+def _render_entry(cold_ratio=1.05, shown=(50, 50)):
+    return {
+        "threads": "one comment per thread (no replies)",
+        "per_page": 50,
+        "repeats": 25,
+        "pages": [
+            {"path": "/articles/comments-50/", "comments": 50, "comments_shown": shown[0],
+             "bytes": 75136, "cold_ms": 40.0, "kept_ms": 9.0},
+            {"path": "/articles/comments-1000/", "comments": 1000, "comments_shown": shown[1],
+             "bytes": 75625, "cold_ms": 40.0 * cold_ratio, "kept_ms": 9.5},
+        ],
+        "cold_ratio": cold_ratio,
+        "kept_ratio": 1.056,
+        "target": 1.3,
+        "met": cold_ratio <= 1.3,
+    }  # fmt: skip
+
+
+def _moderation_entry(busy_rps=900.0, shown=(True, True, True), status=302):
+    approvals = [
+        {"comment": 100 + n, "path": f"/articles/a{n}/?order=newest", "status": status,
+         "location": "/admin/articles/comment/?queue=pending", "approve_ms": 120.0,
+         "reader_status": 200, "shown": seen}
+        for n, seen in enumerate(shown)
+    ]  # fmt: skip
+    entry = {
+        "name": "reads under moderation",
+        "path": "/",
+        "paths": 201,
+        "articles": 200,
+        "lines": 20000,
+        "target": 0.8,
+        "page_cache": True,
+        "available": True,
+        "quiet": {**_measured("quiet", 1000.0), "p50_ms": 10.0, "p99_ms": 30.0},
+        "busy": {**_measured("busy", busy_rps), "p50_ms": 12.0, "p99_ms": 45.0},
+        "approvals": approvals,
+    }
+    entry.update(moderation.summary(entry))
+    return entry
+
+
+def _report_with(render=None, moderated=None):
+    report = _report({"healthz": _measured("/healthz (baseline)", 1000.0)})
+    report["comment_render"] = render or _render_entry()
+    report["moderation"] = moderated or _moderation_entry()
+    return report
+
+
+def test_report_shows_the_render_ratio_and_reads_under_moderation():
+    report = _report_with()
+    text = table.markdown(report)
+    assert "## Comments and moderation" in text
+    assert (
+        "| comments: 1,000 vs 50, cold (caches emptied) | 1,000 comments 42.0 ms, 75,625 bytes; "
+        "50 comments 40.0 ms, 75,136 bytes | 1.050 | <= 1.3 met |"
+    ) in text
+    assert "| comments: 1,000 vs 50, parts kept | 1,000 comments 9.5 ms; 50 comments 9.0 ms" in text
+    assert (
+        "| reads under moderation | busy 900.0 req/s (p50 12.0, p99 45.0 ms); quiet 1000.0 req/s "
+        "(p50 10.0, p99 30.0 ms); 3 approved, 3 shown at once | 0.900 | >= 0.8 met |"
+    ) in text
+    assert "one comment per thread (no replies)" in text
+    assert "3 of 3 approved comments were on it at once" in text
+    assert table.invalid(report) == []
+    assert "ERRORS" not in text
+
+
+def test_report_marks_missed_targets_of_the_new_rows():
+    report = _report_with(render=_render_entry(cold_ratio=2.0), moderated=_moderation_entry(500.0))
+    text = table.markdown(report)
+    assert "| 2.000 | <= 1.3 **missed** |" in text
+    assert "| 0.500 | >= 0.8 **missed** |" in text
+    assert table.invalid(report) == []  # slow is not wrong
+
+
+def test_report_calls_a_run_invalid_when_an_approved_comment_was_not_shown():
+    report = _report_with(moderated=_moderation_entry(shown=(True, False, True)))
+    text = table.markdown(report)
+    assert "3 approved, 2 shown at once | 0.900 | >= 0.8 **invalid** |" in text
+    assert (
+        "**ERRORS: this run is not valid.** reads under moderation: 1 of 3 approved comments "
+        "not shown at once (comment 101 on `/articles/a1/?order=newest`, which answered 200)"
+    ) in text
+
+
+def test_report_calls_failed_approvals_and_runs_with_errors_invalid():
+    entry = _moderation_entry(status=403, shown=(False,))
+    entry["busy"]["socket_errors"] = 2
+    problems = table.invalid(_report_with(moderated=entry))
+    assert (
+        "reads under moderation: 1 of 1 approvals failed (comment 100: the action answered 403, "
+        "not 302)"
+    ) in problems
+    assert "reads under moderation, busy: 0 answers outside 2xx/3xx, 2 socket errors" in problems
+    entry = _moderation_entry()
+    entry["approvals"][2] = {**entry["approvals"][2], "error": "TimeoutError()", "shown": False}
+    assert table.invalid(_report_with(moderated=entry)) == [
+        "reads under moderation: 1 of 3 approvals failed (comment 102: TimeoutError())"
+    ]
+    empty = {**_moderation_entry(), "approvals": []}
+    assert table.invalid(_report_with(moderated=empty)) == [
+        "reads under moderation: no comment was approved during the busy run"
+    ]
+
+
+def test_report_calls_a_render_that_showed_the_wrong_comments_or_failed_invalid():
+    report = _report_with(render=_render_entry(shown=(50, 49)))
+    assert "**invalid**" in table.markdown(report)
+    assert table.invalid(report) == [
+        "comments: 1,000 vs 50: the page of an article with 1000 comments showed 49, not 50"
+    ]
+    failed = _report_with(render={"error": "bench.comment_render failed (1): Traceback"})
+    assert table.invalid(failed) == ["comments: 1,000 vs 50: bench.comment_render failed (1): "
+                                     "Traceback"]  # fmt: skip
+    assert "| comments: 1,000 vs 50 | failed: see the errors above |" in table.markdown(failed)
+
+
+def test_report_says_when_reads_under_moderation_could_not_be_measured():
+    note = "not available: 3 pending comments left on the 200 articles, too few for the busy run"
+    entry = {"name": "reads under moderation", "target": 0.8, "available": False, "note": note}
+    report = _report_with(moderated=entry)
+    assert f"| reads under moderation | {note} | | >= 0.8 |" in table.markdown(report)
+    assert table.invalid(report) == []
+    failed = {**entry, "note": "failed: see the errors above", "error": "signing in answered 429"}
+    assert table.invalid(_report_with(moderated=failed)) == [
+        "reads under moderation: signing in answered 429"
+    ]
