@@ -67,12 +67,18 @@ def axis_label(position: int) -> str:
 
 @dataclass(frozen=True)
 class Vote:
+    """One analyst's score, with the analyst's own lean ("" when not known)."""
+
     direction: str
     strength: int
+    lean: str = ""
 
     @property
     def position(self) -> int:
         return position(self.direction, self.strength)
+
+
+LEANS = (Direction.LEFT, Direction.CENTER, Direction.RIGHT)
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,13 @@ class Panel:
     disagrees: bool
     direction: str
     strength: int
+    # The analysts' own leans, left to right, each once; balanced: one of each at least.
+    leans: tuple[str, ...] = ()
+    balanced: bool = False
+
+    @property
+    def missing_leans(self) -> tuple[str, ...]:
+        return tuple(lean for lean in LEANS if lean not in self.leans)
 
     @property
     def label(self) -> str:
@@ -99,9 +112,10 @@ class Panel:
         return Confidence(self.confidence).label
 
 
-def confidence(size: int, spread: int) -> str:
-    """High: three or more analysts within one point; Medium: two or more within two."""
-    if size >= 3 and spread <= 1:
+def confidence(size: int, spread: int, balanced: bool) -> str:
+    """High: a balanced panel (an analyst of each lean) of three or more, within one
+    point; Medium: two or more analysts within two points; Low otherwise."""
+    if balanced and size >= 3 and spread <= 1:
         return Confidence.HIGH
     if size >= 2 and spread <= 2:
         return Confidence.MEDIUM
@@ -109,8 +123,8 @@ def confidence(size: int, spread: int) -> str:
 
 
 def aggregate(votes: Sequence[Vote]) -> Panel | None:
-    """The panel's rating: the median position, how far apart the analysts are, and
-    how sure that makes us. None when nobody has rated.
+    """The panel's rating: the median position, how far apart the analysts are, whether
+    it is balanced, and how sure that makes us. None when nobody has rated.
 
     A median halfway between two points (an even panel) is taken toward the
     center, the more cautious reading. The panel's direction is the side of the
@@ -119,6 +133,8 @@ def aggregate(votes: Sequence[Vote]) -> Panel | None:
     """
     if not votes:
         return None
+    leans = tuple(lean for lean in LEANS if any(vote.lean == lean for vote in votes))
+    balanced = len(leans) == len(LEANS)
     positions = [vote.position for vote in votes]
     median = statistics.median(positions)
     spread = max(positions) - min(positions)
@@ -132,8 +148,10 @@ def aggregate(votes: Sequence[Vote]) -> Panel | None:
         size=len(votes),
         median=median,
         spread=spread,
-        confidence=confidence(len(votes), spread),
+        confidence=confidence(len(votes), spread, balanced),
         disagrees=spread >= 3,
         direction=lean(point),
         strength=strength,
+        leans=leans,
+        balanced=balanced,
     )

@@ -7,14 +7,23 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from articles.workflow import SUBMITTED
 from bias import scale
-from bias.models import Assessment, Rating
-from bias.permissions import can_sign_off, can_view_assessments
+from bias.models import AnalystProfile, Assessment, AssessmentRequest, Rating
+from bias.permissions import can_assess, can_sign_off, can_view_assessments
 
 # Analysts rate articles once they are submitted (in review or published); editors
 # sign off ratings at the same stages.
 RATEABLE = SUBMITTED
 
-RATING_FIELDS = ("label", "why", "position", "published_at", "analyst_count", "confidence")
+RATING_FIELDS = (
+    "label",
+    "why",
+    "position",
+    "published_at",
+    "analyst_count",
+    "confidence",
+    "panel_leans",
+    "balanced",
+)
 
 
 @dataclass(frozen=True)
@@ -25,6 +34,8 @@ class CurrentRating:
     published_at: datetime
     analyst_count: int
     confidence: str
+    panel_leans: str = ""
+    balanced: bool = False
     previous_label: str | None = None
 
     @property
@@ -33,6 +44,23 @@ class CurrentRating:
 
     def get_confidence_display(self) -> str:
         return scale.Confidence(self.confidence).label if self.confidence else ""
+
+    @property
+    def panel_text(self) -> str:
+        """The panel's leans, as readers are told them: "left, center, right", or
+        "center, right; no left-leaning analyst"; "" when not recorded."""
+        return panel_text(self.panel_leans, self.balanced)
+
+
+def panel_text(panel_leans: str, balanced: bool) -> str:
+    leans = [lean for lean in panel_leans.split(",") if lean]
+    if not leans:
+        return ""
+    text = ", ".join(leans)
+    if not balanced:
+        missing = [lean.value for lean in scale.LEANS if lean not in leans]
+        text += f"; no {' or '.join(missing)}-leaning analyst"
+    return text
 
 
 def _published_ratings():
@@ -96,6 +124,11 @@ def assessments_visible_to(user) -> QuerySet:
     return assessments.filter(Q(analyst=user.pk) | Q(article__in=own.values("article")))
 
 
+def may_read_for_assessment(user, article) -> bool:
+    """Editors, and analysts reading an article they may rate."""
+    return can_sign_off(user) or (can_assess(user) and article.status in RATEABLE)
+
+
 def may_see_panel(user, article) -> bool:
     if can_sign_off(user):
         return True
@@ -106,6 +139,35 @@ def panel_for(article) -> tuple[list[Assessment], scale.Panel | None]:
     """Every assessment of the article, side by side, and what they add up to."""
     assessments = list(article.assessments.select_related("analyst").order_by("submitted_at", "pk"))
     return assessments, scale.aggregate([assessment.vote for assessment in assessments])
+
+
+def open_requests() -> QuerySet:
+    """Requests to assess that the analyst has not answered yet."""
+    answered = Assessment.objects.filter(article=OuterRef("article"), analyst=OuterRef("analyst"))
+    return AssessmentRequest.objects.exclude(Exists(answered))
+
+
+def requested_of(articles: QuerySet, user) -> QuerySet:
+    """The articles this analyst has been asked to assess and has not yet."""
+    return articles.filter(pk__in=open_requests().filter(analyst=user.pk).values("article"))
+
+
+def suggested_panel(article) -> list[AnalystProfile]:
+    """A balanced panel to ask: of each lean, the active analyst with the fewest requests
+    still open who has neither assessed this article nor been asked to. Fewer than three
+    when some lean has nobody left to ask."""
+    taken = {*article.assessments.values_list("analyst", flat=True)}
+    taken |= {*article.assessment_requests.values_list("analyst", flat=True)}
+    load = dict(open_requests().order_by().values_list("analyst").annotate(n=Count("pk")))
+    profiles = AnalystProfile.objects.filter(active=True).select_related("user")
+    chosen = []
+    for lean in scale.LEANS:
+        candidates = [p for p in profiles if p.lean == lean and p.user_id not in taken]
+        if candidates:
+            chosen.append(
+                min(candidates, key=lambda p: (load.get(p.user_id, 0), p.user.get_username()))
+            )
+    return chosen
 
 
 def with_assessment_by(articles: QuerySet, user) -> QuerySet:

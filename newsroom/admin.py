@@ -117,7 +117,7 @@ def editorial_desk(user) -> list[dict]:
     """The counts on the admin's front page: the person's drafts (for those who write),
     and what awaits review among the articles they see."""
     from articles.models import Article
-    from articles.permissions import can_view_articles, can_write
+    from articles.permissions import can_publish, can_view_articles, can_write
     from articles.selectors import articles_visible_to
 
     if not can_view_articles(user):
@@ -141,17 +141,27 @@ def editorial_desk(user) -> list[dict]:
             "url": f"{changelist}?status__exact=in_review",
         }
     )
-    return desk + bias_desk(user, changelist)
+    ratings = bias_desk(user, changelist)
+    # An analyst's own work comes first, what they were asked to rate before all.
+    return ratings + desk if ratings and not can_publish(user) else desk + ratings
 
 
 def bias_desk(user, changelist: str) -> list[dict]:
-    """Ratings work waiting: an analyst's articles to rate, an editor's ratings to sign off."""
+    """Ratings work waiting: what an analyst was asked to rate (first), what else they may
+    rate, and an editor's ratings to sign off."""
     from articles.models import Article
     from bias import selectors
     from bias.permissions import can_assess, can_sign_off
 
     desk = []
     if can_assess(user):
+        desk.append(
+            {
+                "label": "Requested of me",
+                "count": selectors.requested_of(Article.objects.all(), user).count(),
+                "url": f"{changelist}?rating=requested_of_me",
+            }
+        )
         desk.append(
             {
                 "label": "Awaiting my assessment",

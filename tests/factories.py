@@ -8,7 +8,7 @@ from django.utils import timezone
 from articles import services
 from articles.models import Article, Comment, Delegation, DelegationMember, Image, License, Section
 from bias import scale
-from bias.models import Assessment, Rating
+from bias.models import AnalystProfile, Assessment, Rating
 from tests.images import image_bytes
 
 
@@ -23,13 +23,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
 
 
-def staff_member(role: str | None, username: str | None = None):
-    """A staff user in one of the newsroom's roles (auth groups made by the roles migration)."""
+def staff_member(role: str | None, username: str | None = None, *, lean: str = "center"):
+    """A staff user in one of the newsroom's roles (auth groups made by the roles migration);
+    a bias analyst comes with an active profile of this lean, without which nobody assesses."""
     from django.contrib.auth.models import Group
 
     user = UserFactory(username=username or role.lower().replace(" ", "-"), is_staff=True)
     if role:
         user.groups.add(Group.objects.get(name=role))
+    if role == "Bias analysts":
+        AnalystProfile.objects.get_or_create(user=user, defaults={"lean": lean})
     return user
 
 
@@ -148,4 +151,16 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     analyst = factory.Sequence(lambda n: staff_member("Bias analysts", f"analyst{n}"))
     direction = scale.Direction.CENTER
     strength = scale.Strength.MODERATELY
+    emotional_language = scale.ToneLevel.NONE
+    partisan_framing = scale.ToneLevel.NONE
+    speculation = scale.ToneLevel.NONE
+    one_sided_sourcing = scale.ToneLevel.NONE
     rationale = "Neutral wording; both sides quoted."
+    # Written straight to the table, as first submitted: blind, and never revised.
+    blind_direction = factory.SelfAttribute("direction")
+    blind_strength = factory.SelfAttribute("strength")
+    analyst_lean = factory.LazyAttribute(
+        lambda assessment: getattr(
+            getattr(assessment.analyst, "analyst_profile", None), "lean", "center"
+        )
+    )

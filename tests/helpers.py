@@ -144,12 +144,15 @@ def in_review(**kwargs):
 
 
 def assess(article, analyst, direction="center", strength=2, **kwargs):
+    """An analyst's assessment through the service; the rubric answered "none" unless given."""
+    tone = {name: kwargs.pop(name, "none") for name in Assessment.TONE_FIELDS}
     return bias_services.assessment_save(
         assessment=Assessment(
             article=article,
             direction=direction,
             strength=strength,
             rationale=kwargs.pop("rationale", "Neutral wording."),
+            **tone,
             **kwargs,
         ),
         user=analyst,

@@ -190,9 +190,14 @@ class Week:
         article = self.day.article(name)
         stored = Assessment.objects.filter(article=article, analyst=analyst).first()
         assessment = stored or Assessment(article=article)
+        if stored is not None and (stored.direction, stored.strength) != (direction, strength):
+            assessment.revision_reason = "Read the other analysts' reasons, and the text again."
         assessment.direction, assessment.strength = direction, strength
         assessment.rationale = rationale
+        assessment.emotional_language = ToneLevel.NONE
+        assessment.partisan_framing = ToneLevel.NONE
         assessment.speculation = ToneLevel.SOME
+        assessment.one_sided_sourcing = ToneLevel.NONE
         return bias_services.assessment_save(assessment=assessment, user=analyst)
 
     def rate(self, name, *, why, override=None):
@@ -202,6 +207,7 @@ class Week:
         direction, strength, reason = (
             (panel.direction, panel.strength, "") if override is None else override
         )
+        unbalanced = panel is not None and bias_services.panel_warning(panel)
         return bias_services.rating_publish(
             article=article,
             user=self.day.editor,
@@ -209,6 +215,7 @@ class Week:
             strength=strength,
             why=why,
             override_reason=reason,
+            panel_reason="A short item: the analysts at hand agreed." if unbalanced else "",
         )
 
     def rated_and_published(self, name, votes, *, publish_at=None):
@@ -291,7 +298,7 @@ def upload(name, user, credit, license, source, source_url, alt_text) -> Image:
 
 def people() -> NewsroomDay:
     """One staff member per role (a second journalist, two more analysts), and a superuser."""
-    analyst = staff_member("Bias analysts", "ana-analyst")
+    analyst = staff_member("Bias analysts", "ana-analyst", lean="left")
     return NewsroomDay(
         users={
             "Journalist": staff_member("Journalists", "jo-journalist"),
@@ -301,7 +308,11 @@ def people() -> NewsroomDay:
             "superuser": UserFactory(username="admin", is_staff=True, is_superuser=True),
         },
         other_journalist=staff_member("Journalists", "pat-journalist"),
-        analysts=[analyst, *(staff_member("Bias analysts", n) for n in ("ben", "cy"))],
+        analysts=[
+            analyst,
+            staff_member("Bias analysts", "ben", lean="center"),
+            staff_member("Bias analysts", "cy", lean="right"),
+        ],
     )
 
 
@@ -408,6 +419,10 @@ def build_newsroom_day() -> NewsroomDay:
         week.edit("needs re-review", user=editor, summary="Energy talks open; gas prices fall.")
         week.write("in review", "Sanctions relief on the table", author=other, tags=["Russia"])
         week.move("in review", S.IN_REVIEW, user=other)
+        # The editor asks a balanced panel; one analyst has answered so far.
+        bias_services.assessments_request(
+            article=day.article("in review"), analysts=day.analysts, user=editor
+        )
         week.assess("in review", day.analysts[2], right, slightly)
 
     with week.at(6, 17):

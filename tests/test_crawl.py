@@ -149,6 +149,11 @@ def newsroom_rules(day, role, name, model, obj):
         # "Editors, and analysts who have submitted, see it side by side."
         assessed = obj.assessments.filter(analyst=user).exists()
         return OPENS if user.has_perm("bias.publish_rating") or assessed else REFUSED
+    if (name or "").startswith("admin:bias_analystprofile"):
+        # "Editors with bias.publish_rating manage them"; nobody deletes one (made inactive).
+        if not user.has_perm("bias.publish_rating") or name.endswith("_delete"):
+            return REFUSED
+        return OPENS
     if name == "admin:articles_comment_commenter":
         # A commenter's record (their email, every comment, notes, ban) is the moderators'.
         return OPENS if user.has_perm("articles.moderate_comment") else REFUSED
@@ -441,6 +446,9 @@ def public_visits(day, signed_in: bool) -> tuple[list[Visit], list[str]]:
                                   ("?order=sideways", NOT_FOUND))
         ] + [({"slug": article.slug}, "?page=2", NOT_FOUND) for article in unpublished],
         "articles:comment_post": [({"slug": main.slug}, "", OPENS)],
+        # How the rating was made: public articles that carry one; no other.
+        "bias:how_rated": [({"slug": main.slug}, "", OPENS)]
+        + [({"slug": article.slug}, "", NOT_FOUND) for article in unpublished],
         "articles:comment_report": [({"slug": main.slug, "pk": approved.pk}, "", OPENS)],
         "articles:tag": by_tag,
         "articles:feed_tag": by_tag,

@@ -52,10 +52,19 @@ def test_a_why_of_invisible_characters_publishes_no_rating(text):
 def test_an_invisible_override_reason_is_no_reason():
     editor = staff_member("Editors", "editor")
     article = in_review()
-    for n in range(3):
-        assess(article, staff_member("Bias analysts", f"analyst-{n}"), "center", 2)
+    for lean in ("left", "center", "right"):
+        assess(article, staff_member("Bias analysts", f"analyst-{lean}", lean=lean), "center", 2)
     with pytest.raises(bias_services.RatingError, match="give the reason"):
         publish(article, editor, "left", 3, why="Loaded words.", override_reason="\u2060")
+    assert not Rating.objects.exists()
+
+
+def test_an_invisible_panel_reason_is_no_reason():
+    editor = staff_member("Editors", "editor")
+    article = in_review()
+    assess(article, staff_member("Bias analysts", "analyst"), "center", 2)
+    with pytest.raises(bias_services.RatingError, match="Give the reason"):
+        publish(article, editor, "center", 2, why="Plain.", panel_reason="\u200b\u2060")
     assert not Rating.objects.exists()
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from articles import services
 from articles.models import Article, Image, License
 from bias import services as bias_services
-from bias.models import Assessment
+from bias.models import AnalystProfile, Assessment
 from newsroom.demo import seed
 from newsroom.demo.picture import skyline_jpeg
 
@@ -22,7 +22,10 @@ ROLE_USERS = [
     ("journalist", "Journalists"),
     ("editor", "Editors"),
     ("moderator", "Moderators"),
-    ("analyst", "Bias analysts"),
+    # One analyst of each lean, so that a balanced panel, and its blindness, can be tried.
+    ("analyst-left", "Bias analysts"),
+    ("analyst-center", "Bias analysts"),
+    ("analyst-right", "Bias analysts"),
 ]
 
 
@@ -97,15 +100,18 @@ def _user_without_login(username: str, full_name: str, *, role: str):
 
 def _rate_seed_article(article: Article, *, editor) -> None:
     """The seed's rating, made as any other: a blind panel, then an editor's sign-off."""
-    for number, (name, direction, strength, tone, rationale) in enumerate(seed.ASSESSMENTS, 1):
+    panel = enumerate(seed.ASSESSMENTS, 1)
+    for number, (name, lean, direction, strength, tone, rationale) in panel:
         analyst = _user_without_login(f"panel-analyst-{number}", name, role="Bias analysts")
+        AnalystProfile.objects.get_or_create(user=analyst, defaults={"lean": lean})
+        answers = {field: tone.get(field, "none") for field in Assessment.TONE_FIELDS}
         bias_services.assessment_save(
             assessment=Assessment(
                 article=article,
                 direction=direction,
                 strength=strength,
                 rationale=rationale,
-                **tone,
+                **answers,
             ),
             user=analyst,
         )
@@ -136,5 +142,8 @@ def create_role_users() -> list[tuple[str, str, str | None]]:
             user.set_password(password)
             user.save(update_fields=["password"])
             user.groups.add(Group.objects.get(name=role))
+        if role == "Bias analysts":
+            lean = username.removeprefix("analyst-")
+            AnalystProfile.objects.get_or_create(user=user, defaults={"lean": lean})
         created.append((username, role, password))
     return created

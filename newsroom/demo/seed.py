@@ -14,11 +14,13 @@ TAGS = ["Russia", "Ukraine", "Diplomacy", "Istanbul"]
 RATING_LABEL = "Moderately Center-Leaning"
 RATING_POSITION = 0
 RATING_DIRECTION, RATING_STRENGTH = "center", 2
-# The blind panel behind the rating: (analyst, direction, strength, tone rubric, rationale).
-# Its median is Center and its centrists say Moderately: the seed's label.
+# The blind panel behind the rating: (analyst, the analyst's own lean, direction, strength,
+# tone rubric where it is not "none", rationale). One analyst of each lean: a balanced
+# panel. Its median is Center and its centrists say Moderately: the seed's label.
 ASSESSMENTS = [
     (
         "Amira Haddad",
+        "left",  # her own lean
         "center",
         2,
         {"speculation": "some"},
@@ -28,6 +30,7 @@ ASSESSMENTS = [
     (
         "Tomasz Nowak",
         "center",
+        "center",
         2,
         {},
         "Both delegations are described in the same neutral terms and quoted directly; "
@@ -35,6 +38,7 @@ ASSESSMENTS = [
     ),
     (
         "Grace Okafor",
+        "right",
         "right",
         1,
         {"one_sided_sourcing": "some"},

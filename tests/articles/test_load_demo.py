@@ -55,16 +55,20 @@ def test_load_demo_users_creates_one_user_per_role_and_prints_passwords_once():
         ("journalist", "Journalists"),
         ("editor", "Editors"),
         ("moderator", "Moderators"),
-        ("analyst", "Bias analysts"),
+        ("analyst-left", "Bias analysts"),
+        ("analyst-center", "Bias analysts"),
+        ("analyst-right", "Bias analysts"),
     ]:
         user = User.objects.get(username=username)
         assert user.is_staff and not user.is_superuser
         assert list(user.groups.values_list("name", flat=True)) == [role]
+        if role == "Bias analysts":
+            assert user.analyst_profile.lean == username.removeprefix("analyst-")
         line = next(line for line in first.splitlines() if line.strip().startswith(username))
         password = line.split("password: ")[1].strip()
         assert user.check_password(password)
     second = load_demo("--users")
-    assert "password:" not in second and second.count("password unchanged") == 4
+    assert "password:" not in second and second.count("password unchanged") == 6
 
 
 def test_saving_the_demo_article_unchanged_keeps_its_rating(client):

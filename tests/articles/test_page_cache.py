@@ -116,7 +116,12 @@ def test_a_rating_change_shows_at_once(client, editor, story):
         assert "Moderately Right-Leaning" not in text(client, url)[1]
     assert right_bar not in text(client, "/bias/")[1]
     bias_services.rating_publish(
-        article=story, user=editor, direction="right", strength=2, why="Framing shifted."
+        article=story,
+        user=editor,
+        direction="right",
+        strength=2,
+        why="Framing shifted.",
+        panel_reason="One analyst read the new version.",
     )
     for url in [story.get_absolute_url(), "/"]:
         assert "Moderately Right-Leaning" in text(client, url)[1], url

@@ -65,9 +65,13 @@ def panel_post(**overrides):
 
 @pytest.fixture
 def panel_article():
+    """Three analysts, one of each lean (a balanced panel), four points apart."""
     article = ArticleFactory(status="in_review", published_at=None)
-    for direction, strength in [("left", 2), ("center", 2), ("right", 2)]:
-        AssessmentFactory(article=article, direction=direction, strength=strength)
+    for lean, (direction, strength) in zip(
+        ("left", "center", "right"), [("left", 2), ("center", 2), ("right", 2)], strict=True
+    ):
+        analyst = staff_member("Bias analysts", f"analyst-{lean}", lean=lean)
+        AssessmentFactory(article=article, analyst=analyst, direction=direction, strength=strength)
     return article
 
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 # The article page with its lead image and tags, no delegations and no comments.
 ARTICLE_PAGE_QUERIES = 9
-BIAS_PAGE_QUERIES = 2
+BIAS_PAGE_QUERIES = 4  # the spread of ratings (2), the panels behind them and their tags
 
 
 def soup_of(response):
@@ -42,7 +42,10 @@ def test_the_seed_rating_is_made_by_a_blind_panel_and_reads_as_in_the_seed(clien
         "Tone & Political Bias: Moderately Center-Leaning",
         f"Why: {seed.RATING_WHY}",
     ]
-    assert lines[2].startswith("Rated blind by 3 analysts · Confidence: High")
+    assert lines[2].startswith(
+        "Rated blind by 3 analysts (left, center, right) · Confidence: High · How this was rated"
+    )
+    assert rating.balanced and rating.panel_snapshot["blind"] == [0, 0, 1]
 
 
 def test_the_meter_marks_the_position_with_a_text_alternative(client):

@@ -37,8 +37,15 @@ def test_an_unknown_direction_or_strength_is_refused():
         scale.label("left", 4)
 
 
-def votes(*pairs):
-    return [Vote(direction, strength) for direction, strength in pairs]
+LEANS_IN_TURN = ("left", "center", "right")
+
+
+def votes(*pairs, leans=None):
+    """Votes of analysts whose own leans come in turn (left, center, right, left…) unless
+    given: panels of three or more are balanced."""
+    leans = leans or [LEANS_IN_TURN[n % 3] for n in range(len(pairs))]
+    pairs_and_leans = zip(pairs, leans, strict=True)
+    return [Vote(direction, strength, lean) for (direction, strength), lean in pairs_and_leans]
 
 
 # (votes, median, spread, confidence, disagrees, panel label)
@@ -73,6 +80,16 @@ WORKED = [
         votes(("left", 3), ("right", 3), ("right", 1), ("left", 1)),
         0, 6, "low", True, "Slightly Center-Leaning",
     ),
+    # The seed's scores from three centrist analysts: close, but not balanced, so Medium.
+    (
+        votes(("center", 2), ("center", 2), ("right", 1), leans=["center"] * 3),
+        0, 1, "medium", False, "Moderately Center-Leaning",
+    ),
+    # Five analysts in agreement, none of them right-leaning: Medium.
+    (
+        votes(*[("left", 1)] * 5, leans=["left", "center", "left", "center", "left"]),
+        -1, 0, "medium", False, "Slightly Left-Leaning",
+    ),
 ]  # fmt: skip
 
 
@@ -90,9 +107,22 @@ def test_no_votes_is_no_panel():
 
 
 @pytest.mark.parametrize(
-    ("size", "spread", "confidence"),
-    [(3, 0, "high"), (3, 1, "high"), (5, 1, "high"), (3, 2, "medium"), (2, 0, "medium"),
-     (2, 2, "medium"), (2, 3, "low"), (1, 0, "low"), (4, 3, "low")],
+    ("size", "spread", "balanced", "confidence"),
+    [(3, 0, True, "high"), (3, 1, True, "high"), (5, 1, True, "high"),
+     (3, 0, False, "medium"), (5, 1, False, "medium"), (3, 2, True, "medium"),
+     (2, 0, False, "medium"), (2, 2, False, "medium"), (2, 3, False, "low"),
+     (1, 0, False, "low"), (4, 3, True, "low"), (3, 3, True, "low")],
 )  # fmt: skip
-def test_confidence_thresholds(size, spread, confidence):
-    assert scale.confidence(size, spread) == confidence
+def test_confidence_thresholds(size, spread, balanced, confidence):
+    assert scale.confidence(size, spread, balanced) == confidence
+
+
+@pytest.mark.parametrize(
+    ("leans", "balanced", "missing"),
+    [(["left", "center", "right"], True, ()), (["left", "left", "right", "center"], True, ()),
+     (["center", "center", "right"], False, ("left",)), (["right"], False, ("left", "center")),
+     (["", "", ""], False, ("left", "center", "right"))],
+)  # fmt: skip
+def test_a_panel_is_balanced_with_an_analyst_of_each_lean(leans, balanced, missing):
+    panel = aggregate(votes(*[("center", 2)] * len(leans), leans=leans))
+    assert (panel.balanced, panel.missing_leans) == (balanced, missing)

@@ -22,9 +22,16 @@ def editor():
     return staff_member("Editors", "editor")
 
 
+ONE = "One analyst is enough for this short item."
+
+
 @pytest.fixture
 def analysts():
-    return [staff_member("Bias analysts", f"analyst-{n}") for n in range(3)]
+    """Three analysts, one of each lean: together, a balanced panel."""
+    return [
+        staff_member("Bias analysts", f"analyst-{lean}", lean=lean)
+        for lean in ("left", "center", "right")
+    ]
 
 
 def test_an_analyst_records_an_assessment_with_the_tone_rubric(analysts):
@@ -83,8 +90,9 @@ def test_assessments_lock_when_the_rating_is_published_and_reopen_when_the_text_
     article = in_review()
     mine = assess(article, analysts[0])
     mine.strength = 3
+    mine.revision_reason = "Read the outlook again."
     services.assessment_save(assessment=mine, user=analysts[0])  # editable before sign-off
-    publish(article, editor, strength=3)
+    publish(article, editor, strength=3, panel_reason=ONE)
     mine.strength = 1
     with pytest.raises(services.RatingError, match="published"):
         services.assessment_save(assessment=mine, user=analysts[0])
@@ -136,9 +144,11 @@ def test_overriding_the_panel_needs_a_written_reason(analysts, editor):
     article = in_review()
     assess(article, analysts[0], "center", 2)
     with pytest.raises(services.RatingError, match="panel rated this article Moderately Center"):
-        publish(article, editor, "right", 1)
+        publish(article, editor, "right", 1, panel_reason=ONE)
     assert not Rating.objects.exists()
-    rating = publish(article, editor, "right", 1, override_reason="Sources are one-sided.")
+    rating = publish(
+        article, editor, "right", 1, override_reason="Sources are one-sided.", panel_reason=ONE
+    )
     assert (rating.label, rating.panel_label, rating.override_reason) == (
         "Slightly Right-Leaning", "Moderately Center-Leaning", "Sources are one-sided.",
     )  # fmt: skip
@@ -164,8 +174,8 @@ def test_a_label_off_the_scale_is_refused(editor):
 def test_every_published_rating_is_kept(analysts, editor):
     article = in_review()
     assess(article, analysts[0])
-    first = publish(article, editor)
-    second = publish(article, editor, "left", 1, override_reason="Re-read.")
+    first = publish(article, editor, panel_reason=ONE)
+    second = publish(article, editor, "left", 1, override_reason="Re-read.", panel_reason=ONE)
     assert list(article.ratings.all()) == [second, first]
     assert Rating.objects.current_for(article) == second
 
@@ -176,7 +186,7 @@ def test_the_gate_refuses_to_publish_without_a_rating_and_passes_with_one(analys
         article_services.article_transition(article=article, target=S.PUBLISHED, user=editor)
     assert Article.objects.get(pk=article.pk).status == S.IN_REVIEW
     assess(article, analysts[0])
-    publish(article, editor)
+    publish(article, editor, panel_reason=ONE)
     moved = article_services.article_transition(article=article, target=S.PUBLISHED, user=editor)
     assert moved.status == S.PUBLISHED and moved.is_public
 
@@ -191,7 +201,7 @@ def test_the_gate_can_be_turned_off(editor, settings):
 def test_an_edit_to_the_text_marks_the_rating_for_re_review_and_the_gate_holds(analysts, editor):
     article = in_review()
     assess(article, analysts[0])
-    rating = publish(article, editor)
+    rating = publish(article, editor, panel_reason=ONE)
     # A save that changes no text leaves the rating as it is.
     article_services.article_record_revision(article=article, user=editor, comment="Saved")
     rating.refresh_from_db()
@@ -205,7 +215,7 @@ def test_an_edit_to_the_text_marks_the_rating_for_re_review_and_the_gate_holds(a
     with pytest.raises(article_services.WorkflowError, match="re-reviewed"):
         article_services.article_transition(article=article, target=S.PUBLISHED, user=editor)
     # A new sign-off on the new text clears it.
-    publish(article, editor)
+    publish(article, editor, panel_reason=ONE)
     assert article_services.article_transition(
         article=article, target=S.PUBLISHED, user=editor
     ).is_public

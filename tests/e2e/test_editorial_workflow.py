@@ -86,6 +86,9 @@ def test_a_journalist_writes_an_article_and_an_editor_publishes_it(
     page.get_by_role("link", name="Assess bias").click()
     page.get_by_label("Center", exact=True).check()
     page.get_by_label("Moderately", exact=True).check()
+    # The rubric starts unanswered: each question is answered.
+    for question in ("emotional_language", "partisan_framing", "speculation", "one_sided_sourcing"):
+        page.locator(f'input[name="{question}"][value="none"]').check()
     page.get_by_label("Rationale").fill("Neutral wording; officials on both sides quoted.")
     analyst.screenshot("assessment")
     page.get_by_role("button", name="Save", exact=True).click()
@@ -100,6 +103,9 @@ def test_a_journalist_writes_an_article_and_an_editor_publishes_it(
     page.get_by_role("link", name=TITLE).click()
     page.get_by_role("link", name="Bias panel").click()
     page.get_by_label("Why:").fill("Straight reporting of both delegations' positions.")
+    # One analyst is not a balanced panel: the page warns, and the editor says why.
+    page.get_by_text("One analyst rated this article").wait_for()
+    page.get_by_label("Reason to publish from this panel").fill("A short wire story.")
     page.get_by_role("button", name="Publish rating").click()
     page.get_by_text("Published the rating “Moderately Center-Leaning”.").wait_for()
     editor.screenshot("rating-published")
