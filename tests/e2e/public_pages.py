@@ -13,6 +13,7 @@ PUBLIC_PATHS = [
     "/tags/diplomacy/",
     "/?lean=center",
     "/bias/",
+    f"/bias/articles/{seed.SLUG}/",
     "/search/?q=Medinsky",
     f"/articles/{seed.SLUG}/comments/?page=2",
     f"/articles/{seed.SLUG}/comments/{{comment}}/report/",
