@@ -31,11 +31,14 @@ def article_for_page(*, slug: str) -> Article:
 
 def article_for_reading(*, slug: str, or_404: bool = True) -> Article | None:
     """The public article as its page needs it when the article's parts are already
-    rendered: its own row and its comment count, in one query; else 404 (or None)."""
-    articles = Article.objects.published().with_comment_count()
+    rendered: its own row, in one query; else 404 (or None)."""
+    articles = Article.objects.published().defer("search_vector")
     if or_404:
         return get_object_or_404(articles, slug=slug)
-    return articles.filter(slug=slug).first()
+    try:
+        return articles.get(slug=slug)  # unlike first(), no ordering to build: slugs are unique
+    except Article.DoesNotExist:
+        return None
 
 
 def article_for_preview(*, pk: int) -> Article:

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
@@ -68,7 +67,7 @@ def comments_context(request, article: Article, *, number: int = 1, open_: bool)
     """
     order = newest_first(request)
 
-    def render(notices: dict | None = None) -> tuple[str, CommentPage]:
+    def render(notices: dict | None = None) -> tuple[str, CommentPage, int]:
         page = comment_selectors.comment_page(article=article, number=number, newest_first=order)
         if notices is not None:
             notices.update(placed_notices(request, page.threads))  # shown in the markup
@@ -76,31 +75,27 @@ def comments_context(request, article: Article, *, number: int = 1, open_: bool)
             page.threads, article=article, can_reply=open_, site_name=settings.NEWSROOM_SITE_NAME
         )
         page.threads = []  # kept as markup; the page keeps only its place
-        return markup, page
+        return markup, page, comment_selectors.public_count(article=article)
 
     notices = {}
     if has_messages(request):
-        comments_html, page = render(notices)
+        comments_html, page, count = render(notices)
     else:
-        # The count too: comments changed without the services (a shell) still show.
-        parts = (
-            "comments",
-            article.pk,
-            article.comments_version,
-            article.approved_comment_count,
-            number,
-            order,
-            open_,
-        )
-        comments_html, page = fragments.kept(parts, render)
+        parts = ("comments", article.pk, article.comments_version, number, order, open_)
+        comments_html, page, count = fragments.kept(parts, render)
     return {
         **notices,
         "comment_page": page,
         "comments_html": comments_html,
-        "comment_count": article.approved_comment_count,
+        "comment_count": count,
         "article_url": article.get_absolute_url(),
-        "comments_url": reverse("articles:comments", kwargs={"slug": article.slug}),
+        "comments_url": comments_address(article),
     }
+
+
+def comments_address(article: Article) -> str:
+    """The article's further pages of comments: "comments/" under its own address (urls.py)."""
+    return f"{article.get_absolute_url()}comments/"
 
 
 def render_article_page(request, article: Article, *, form: CommentForm | None = None, status=200):

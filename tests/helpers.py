@@ -32,7 +32,7 @@ def run_python(code: str, env_overrides: dict) -> subprocess.CompletedProcess:
 
 # Queries a public page costs, whatever the number of sections, tags, comments or cards.
 # The article page the first time after a change (its parts rendered and kept), then after.
-ARTICLE_PAGE_QUERIES = 10
+ARTICLE_PAGE_QUERIES = 11
 ARTICLE_PAGE_QUERIES_KEPT = 1
 LISTING_PAGE_QUERIES = 4
 TAG_PAGE_QUERIES = 5

@@ -6,7 +6,6 @@ rather than a template included once per comment, which cost most of the article
 page's time. `templates/includes/comments/section.html` places the result.
 """
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join, linebreaks
@@ -31,7 +30,7 @@ def threads_html(threads, *, article, can_reply: bool, site_name: str) -> SafeSt
     """Each thread: its comment, then its replies in a block of their own."""
     article_url = article.get_absolute_url()
     # A comment's report page is "<pk>/report/" under the article's comments (see urls.py).
-    comments_url = reverse("articles:comments", kwargs={"slug": article.slug})
+    comments_url = f"{article_url}comments/"
     parts = []
     for comment in threads:
         replies = getattr(comment, "thread", [])

@@ -62,6 +62,11 @@ def comment_page(*, article: Article, number: int = 1, newest_first: bool = Fals
     return CommentPage(threads, number, num_pages, newest_first)
 
 
+def public_count(*, article: Article) -> int:
+    """Every comment of the article that readers see, replies included."""
+    return Comment.objects.public().filter(article=article).count()
+
+
 def thread_to_reply_to(*, article: Article, pk) -> Comment | None:
     """The public top-level comment of this article that `pk` names, or None."""
     pk = parse_pk(pk, Comment)

@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -28,6 +30,15 @@ def public_q(prefix: str = "") -> models.Q:
 # When an article last changed for a reader: its last edit, or its publication
 # if that came later (a scheduled article goes public after its last edit).
 LAST_CHANGED = Greatest("updated_at", "published_at")
+
+
+@lru_cache(maxsize=1)
+def _address_of_articles() -> str:
+    """Where article pages live ("/articles/"), from the URL patterns, worked out once: an
+    address is asked for on every card, feed item and sitemap entry."""
+    marker = "slug"
+    address = reverse("articles:detail", kwargs={"slug": marker})
+    return address.removesuffix(f"{marker}/")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -154,7 +165,7 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return f"{_address_of_articles()}{self.slug}/"
 
     @property
     def is_public(self) -> bool:

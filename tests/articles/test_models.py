@@ -82,3 +82,21 @@ def test_credit_line_html_escapes_what_people_typed():
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<img" not in html
     assert "a=1&amp;b=2" in html
+
+
+def test_addresses_worked_out_once_match_the_url_patterns():
+    from django.urls import reverse
+
+    from articles.views import comments_address
+    from newsroom.context_processors import site_links
+
+    article = ArticleFactory(slug="talks-in-istanbul")
+    assert article.get_absolute_url() == reverse("articles:detail", kwargs={"slug": article.slug})
+    assert comments_address(article) == reverse("articles:comments", kwargs={"slug": article.slug})
+    assert f"{comments_address(article)}7/report/" == reverse(
+        "articles:comment_report", kwargs={"slug": article.slug, "pk": 7}
+    )
+    links = site_links()
+    assert (links["home_url"], links["methodology_url"], links["search_url"]) == (
+        reverse("articles:home"), reverse("bias:methodology"), reverse("articles:search")
+    )  # fmt: skip

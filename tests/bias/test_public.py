@@ -16,7 +16,7 @@ from tests.factories import ArticleFactory, ImageFactory, RatingFactory
 pytestmark = pytest.mark.django_db
 
 # The article page with its lead image and tags, no delegations and no comments.
-ARTICLE_PAGE_QUERIES = 9
+ARTICLE_PAGE_QUERIES = 10
 BIAS_PAGE_QUERIES = 4  # the spread of ratings (2), the panels behind them and their tags
 
 

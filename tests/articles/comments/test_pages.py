@@ -129,7 +129,7 @@ def test_a_page_of_comments_costs_the_same_queries_however_many_there_are(
     for size, slug in ((12, "small"), (300, "large")):
         article = ArticleFactory(slug=slug)
         threads(article, size)
-        with django_assert_num_queries(3) as captured:
+        with django_assert_num_queries(4) as captured:
             response = client.get(f"/articles/{slug}/comments/?page=2")
         assert len(shown(response)) == PER_PAGE
         counts.append(len(captured.captured_queries))

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
+from articles.comments import services as comment_services
 from articles.models import Article, Comment, CommentReport
 from tests.factories import (
     ArticleFactory,
@@ -311,7 +312,9 @@ def test_staff_comments_get_a_badge(client, article):
     form = comments_section(page).find("form", id="comment-form")
     assert form.find("input", {"name": "author_email"})["value"] == "jo@newsroom.example"
     client.post(comment_url(article), form_data(author_name="Jo", body="Correction noted."))
-    Comment.objects.update(status=Comment.Status.APPROVED)
+    moderator = UserFactory(username="mod", is_staff=True)
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    comment_services.comment_approve(comment=Comment.objects.get(), user=moderator)
     client.logout()
     # A reader typing a staff member's name and email gets no badge.
     CommentFactory(article=article, author_name="Jo", author_email="jo@newsroom.example")
