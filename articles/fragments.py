@@ -53,10 +53,11 @@ def article_parts(request, article) -> dict:
     )
 
 
-def render_article(request, article, *, preview: bool = False) -> dict:
-    """The article page's head and body, rendered from the article with everything it shows."""
+def render_article(request, article, *, preview: bool = False, context: dict | None = None):
+    """The article page's head and body, rendered from the article with everything it shows
+    (or from the `context` given for a text that is not stored: `articles.unsaved`)."""
     context = {
-        **selectors.article_page_context(article),
+        **(context if context is not None else selectors.article_page_context(article)),
         "preview": preview,
         "comment_count_hole": COUNT_HOLE,
         **({} if preview else metadata.article_metadata(request, article)),

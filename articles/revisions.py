@@ -7,11 +7,15 @@ never moves an article through the workflow.
 """
 
 import difflib
+import re
 from dataclasses import dataclass
+from html import unescape
 
 import reversion
+from django.core.exceptions import ValidationError
 from reversion.models import Version
 
+from articles.markdown import render_markdown
 from articles.models import Article, Delegation, DelegationMember, Section
 
 ARTICLE_FIELDS = ["title", "summary", "lead_image"]
@@ -35,27 +39,6 @@ class Snapshot:
     sections: list[dict]
     delegations: list[dict]  # each with its "members"
 
-    def as_text(self) -> dict[str, str]:
-        """Field name -> plain text, the form in which revisions are compared."""
-        sections = "\n\n".join(
-            f"## {s['heading']} [{s['kind']}]\n{s['body'].strip()}" for s in self.sections
-        )
-        delegations = "\n\n".join(_delegation_text(d) for d in self.delegations)
-        return {
-            "Title": self.article["title"],
-            "Summary": self.article["summary"],
-            "Sections": sections,
-            "Delegations": delegations,
-        }
-
-
-def _delegation_text(delegation: dict) -> str:
-    lines = [f"{delegation['party']}:", delegation["notes"].strip()]
-    for member in delegation["members"]:
-        head = " (head of delegation)" if member["is_head"] else ""
-        lines.append(f"- {member['name']}, {member['role']}{head}")
-    return "\n".join(lines)
-
 
 def snapshot(version: Version) -> Snapshot:
     """Read the whole article from the revision that `version` belongs to."""
@@ -74,35 +57,140 @@ def snapshot(version: Version) -> Snapshot:
     return Snapshot(article=article, sections=sections, delegations=delegations)
 
 
+@dataclass(frozen=True)
+class Change:
+    kind: str  # "same", "added" or "removed"
+    text: str
+
+
 @dataclass
-class FieldDiff:
+class BlockDiff:
+    """One part of the article (its title, summary, a section under its heading, a
+    delegation), as readers read it, with what changed word by word, line by line."""
+
     name: str
     changed: bool
-    lines: list[tuple[str, str]]  # (kind: "same" | "added" | "removed", text)
+    lines: list[list[Change]]
 
 
-def compare(older: Snapshot, newer: Snapshot) -> list[FieldDiff]:
-    """Line-by-line differences, field by field; plain text, escaped by the template.
+# Word-level comparison looks inside changed lines; past this many words in one part,
+# whole lines are compared instead, so that a long text rewritten throughout stays quick.
+MAX_WORDS_COMPARED = 5000
 
-    Matched as whole lines (difflib's SequenceMatcher), without ndiff's search for
-    similar lines inside each changed block, which on a long article rewritten
-    throughout took more than a minute.
+
+def compare(older: Snapshot, newer: Snapshot) -> list[BlockDiff]:
+    """What changed between two revisions, part by part, as readers read the text.
+
+    Sections are matched by identity (a section edited stays itself), then by place;
+    each is compared as it renders (Markdown to text, a line per paragraph or list
+    item), word by word within changed lines. Plain text: the template escapes it.
     """
-    diffs = []
-    old_text, new_text = older.as_text(), newer.as_text()
-    for name, before in old_text.items():
-        after = new_text[name]
-        old_lines, new_lines = before.splitlines(), after.splitlines()
-        lines = []
-        matcher = difflib.SequenceMatcher(None, old_lines, new_lines)
-        for code, old_from, old_to, new_from, new_to in matcher.get_opcodes():
-            if code == "equal":
-                lines += [("same", line) for line in old_lines[old_from:old_to]]
-                continue
-            lines += [("removed", line) for line in old_lines[old_from:old_to]]
-            lines += [("added", line) for line in new_lines[new_from:new_to]]
-        diffs.append(FieldDiff(name=name, changed=before != after, lines=lines))
-    return diffs
+    blocks = [
+        _block("Title", [older.article["title"]], [newer.article["title"]]),
+        _block("Summary", [older.article["summary"]], [newer.article["summary"]]),
+    ]
+    for before, after in _paired(older.sections, newer.sections):
+        heading = (after or before)["heading"]
+        blocks.append(
+            _block(
+                f"Section: {heading}",
+                _rendered_lines(before["body"]) if before else [],
+                _rendered_lines(after["body"]) if after else [],
+                added=before is None,
+                removed=after is None,
+            )
+        )
+    for before, after in _paired(older.delegations, newer.delegations):
+        party = (after or before)["party"]
+        blocks.append(
+            _block(
+                f"Delegation: {party}",
+                _delegation_lines(before) if before else [],
+                _delegation_lines(after) if after else [],
+                added=before is None,
+                removed=after is None,
+            )
+        )
+    return blocks
+
+
+def _paired(old_rows: list[dict], new_rows: list[dict]) -> list[tuple[dict | None, dict | None]]:
+    """Rows of two revisions in pairs: the same row by id, then the rest by place."""
+    new_by_pk = {row["pk"]: row for row in new_rows}
+    pairs, unmatched_old = [], []
+    for row in old_rows:
+        if row["pk"] in new_by_pk:
+            pairs.append((row, new_by_pk.pop(row["pk"])))
+        else:
+            unmatched_old.append(row)
+    unmatched_new = [row for row in new_rows if row["pk"] in new_by_pk]
+    for index in range(max(len(unmatched_old), len(unmatched_new))):
+        before = unmatched_old[index] if index < len(unmatched_old) else None
+        after = unmatched_new[index] if index < len(unmatched_new) else None
+        pairs.append((before, after))
+    order = {id(row): n for n, row in enumerate(new_rows)}
+    return sorted(pairs, key=lambda pair: order.get(id(pair[1]), len(new_rows)))
+
+
+BLOCK_END = re.compile(r"</(?:p|li|h\d|blockquote|pre)>|<br\s*/?>", re.IGNORECASE)
+LIST_ITEM = re.compile(r"<li[^>]*>", re.IGNORECASE)
+TAG = re.compile(r"<[^>]+>")
+
+
+def _rendered_lines(markdown: str) -> list[str]:
+    """The text a reader reads of this Markdown: a line per paragraph, heading or list item.
+    A text saved before today's bounds is shown as it was typed."""
+    try:
+        html = LIST_ITEM.sub("• ", render_markdown(markdown))
+    except ValidationError:
+        return [line.strip() for line in markdown.splitlines() if line.strip()]
+    text = unescape(TAG.sub("", BLOCK_END.sub("\n", html)))
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _delegation_lines(delegation: dict) -> list[str]:
+    lines = [f"{delegation['party']}:", *_rendered_lines(delegation["notes"])]
+    for member in delegation["members"]:
+        head = " (head of delegation)" if member["is_head"] else ""
+        lines.append(f"{member['name']}, {member['role']}{head}")
+    return lines
+
+
+def _block(name, before, after, *, added=False, removed=False) -> BlockDiff:
+    if added or removed:
+        kind = "added" if added else "removed"
+        return BlockDiff(name, True, [[Change(kind, line)] for line in (after or before)])
+    words = sum(len(line.split()) for line in (*before, *after))
+    lines = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for code, old_from, old_to, new_from, new_to in matcher.get_opcodes():
+        if code == "equal":
+            lines += [[Change("same", line)] for line in before[old_from:old_to]]
+            continue
+        old_lines, new_lines = before[old_from:old_to], after[new_from:new_to]
+        if code == "replace" and words <= MAX_WORDS_COMPARED:
+            for old_line, new_line in zip(old_lines, new_lines, strict=False):
+                lines.append(_words(old_line, new_line))
+            old_lines, new_lines = old_lines[len(new_lines) :], new_lines[len(old_lines) :]
+        lines += [[Change("removed", line)] for line in old_lines]
+        lines += [[Change("added", line)] for line in new_lines]
+    return BlockDiff(name, before != after, lines)
+
+
+def _words(before: str, after: str) -> list[Change]:
+    """One changed line, word by word."""
+    old_words, new_words = before.split(" "), after.split(" ")
+    changes = []
+    matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
+    for code, old_from, old_to, new_from, new_to in matcher.get_opcodes():
+        if code == "equal":
+            changes.append(Change("same", " ".join(old_words[old_from:old_to])))
+            continue
+        if old_to > old_from:
+            changes.append(Change("removed", " ".join(old_words[old_from:old_to])))
+        if new_to > new_from:
+            changes.append(Change("added", " ".join(new_words[new_from:new_to])))
+    return changes
 
 
 def versions_of(article: Article):
@@ -111,3 +199,17 @@ def versions_of(article: Article):
         .select_related("revision", "revision__user")
         .order_by("-revision__date_created", "-pk")
     )
+
+
+def revision_number(version: Version) -> int:
+    """The revision's number in its article's history, the first being 1."""
+    earlier = Version.objects.get_for_object_reference(
+        version.content_type.model_class(), version.object_id
+    ).filter(pk__lte=version.pk)
+    return earlier.count()
+
+
+def numbered(versions) -> list[tuple[int, Version]]:
+    """Versions, newest first, each with its number in the article's history."""
+    versions = list(versions)
+    return [(len(versions) - index, version) for index, version in enumerate(versions)]

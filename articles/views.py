@@ -145,14 +145,16 @@ def with_comment_count(body_html: str, count: int):
     return mark_safe(body_html.replace(fragments.COUNT_HOLE, count_html))  # noqa: S308 - a number
 
 
-def render_preview(request, article):
-    """The public article page for an unpublished article: never indexed, never cached."""
+def render_preview(request, article, *, text: dict | None = None, banner: str = ""):
+    """The public article page for an unpublished article, or for a text of it that is not
+    stored (`text`, an `articles.unsaved` context): never indexed, never cached."""
     open_ = False
     comments = comments_context(request, article, open_=open_)
-    parts = fragments.render_article(request, article, preview=True)
+    parts = fragments.render_article(request, article, preview=True, context=text)
     context = {
         "article": article,
         "preview": True,
+        "preview_banner": banner,
         "head_html": parts["head_html"],
         "body_html": with_comment_count(parts["body_html"], comments["comment_count"]),
         **comments,

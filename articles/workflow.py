@@ -20,21 +20,30 @@ class Transition:
     action: str  # what the button says
     # Who may make the move; None: the article's author, or anyone who may publish.
     allowed: Callable | None
+    # What the article's history calls the revision the move leaves.
+    label: str
     note_required: bool = False
 
 
 PUBLISHERS = permissions.can_publish
 
 TRANSITIONS = [
-    Transition(Status.DRAFT, Status.IN_REVIEW, "Submit for review", None),
+    Transition(Status.DRAFT, Status.IN_REVIEW, "Submit for review", None, "Submitted"),
     Transition(
-        Status.IN_REVIEW, Status.DRAFT, "Return to the author", PUBLISHERS, note_required=True
+        Status.IN_REVIEW,
+        Status.DRAFT,
+        "Return to the author",
+        PUBLISHERS,
+        "Returned",
+        note_required=True,
     ),
-    Transition(Status.DRAFT, Status.PUBLISHED, "Publish or schedule", PUBLISHERS),
-    Transition(Status.IN_REVIEW, Status.PUBLISHED, "Publish or schedule", PUBLISHERS),
-    Transition(Status.PUBLISHED, Status.ARCHIVED, "Withdraw", PUBLISHERS),
-    Transition(Status.ARCHIVED, Status.DRAFT, "Reopen as a draft", PUBLISHERS),
+    Transition(Status.DRAFT, Status.PUBLISHED, "Publish or schedule", PUBLISHERS, "Published"),
+    Transition(Status.IN_REVIEW, Status.PUBLISHED, "Publish or schedule", PUBLISHERS, "Published"),
+    Transition(Status.PUBLISHED, Status.ARCHIVED, "Withdraw", PUBLISHERS, "Withdrawn"),
+    Transition(Status.ARCHIVED, Status.DRAFT, "Reopen as a draft", PUBLISHERS, "Reopened"),
 ]
+# A publication whose time is still to come.
+SCHEDULED = "Scheduled"
 _BY_MOVE = {(t.source, t.target): t for t in TRANSITIONS}
 
 

@@ -31,6 +31,7 @@ from django.urls import URLResolver, get_resolver
 
 from articles import preview, revisions
 from articles.models import Article, Comment
+from articles.permissions import can_edit_article
 from articles.sitemaps import SITEMAPS
 from bias.models import Assessment
 from bias.selectors import RATEABLE
@@ -54,7 +55,6 @@ INDEX = "/admin/"
 # They change something, so GET answers 405.
 POST_ONLY_VIEWS = {
     "admin:logout",
-    "admin:articles_article_revision_restore",
     "admin:articles_comment_moderate",
 }
 
@@ -149,6 +149,9 @@ def newsroom_rules(day, role, name, model, obj):
         # "Editors, and analysts who have submitted, see it side by side."
         assessed = obj.assessments.filter(analyst=user).exists()
         return OPENS if user.has_perm("bias.publish_rating") or assessed else REFUSED
+    if name == "admin:articles_article_revision_restore":
+        # The confirmation page: for those who may change the article's text.
+        return OPENS if can_edit_article(user, obj) else REFUSED
     if (name or "").startswith("admin:bias_analystprofile"):
         # "Editors with bias.publish_rating manage them"; nobody deletes one (made inactive).
         if not user.has_perm("bias.publish_rating") or name.endswith("_delete"):

@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from articles import preview, revisions, selectors, services
+from articles import preview, revisions, selectors, services, unsaved
 from articles.permissions import can_edit_article
 from articles.views import render_preview
 from newsroom.admin import parse_pk
@@ -41,6 +41,11 @@ def urls(model_admin):
             "<int:object_id>/revisions/<int:version_id>/restore/",
             view(revision_restore),
             name="articles_article_revision_restore",
+        ),
+        path(
+            "<int:object_id>/revisions/<int:version_id>/preview/",
+            view(revision_preview),
+            name="articles_article_revision_preview",
         ),
     ]
 
@@ -91,7 +96,7 @@ def revision_list(model_admin, request, object_id):
             request,
             article,
             title=f"Revisions of “{article}”",
-            versions=revisions.versions_of(article),
+            versions=revisions.numbered(revisions.versions_of(article)),
             can_restore=can_edit_article(request.user, article),
         ),
     )
@@ -123,16 +128,43 @@ def revision_compare(model_admin, request, object_id):
 
 
 def revision_restore(model_admin, request, object_id, version_id):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    """Restore an earlier text, after a confirmation page (GET) that shows it as readers
+    would read it and says whether the change goes live."""
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
     article = viewable_article(model_admin, request, object_id)
     version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
     if not can_edit_article(request.user, article):
         raise PermissionDenied
+    if request.method != "POST":
+        return TemplateResponse(
+            request,
+            "admin/articles/article/revision_restore.html",
+            context(
+                model_admin,
+                request,
+                article,
+                title=f"Restore revision {revisions.revision_number(version)}?",
+                version=version,
+                number=revisions.revision_number(version),
+                goes_live=article.is_public,
+            ),
+        )
     try:
         services.article_restore_revision(article=article, version=version, user=request.user)
     except services.WorkflowError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "The earlier text is restored, as a new revision.")
+        live = " It is live on the site now." if article.is_public else ""
+        messages.success(request, f"The earlier text is restored, as a new revision.{live}")
     return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+
+def revision_preview(model_admin, request, object_id, version_id):
+    """An earlier revision of the article as readers would read it (for the confirmation)."""
+    article = viewable_article(model_admin, request, object_id)
+    version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
+    stored = selectors.article_for_preview(pk=article.pk)
+    text = unsaved.from_snapshot(stored, revisions.snapshot(version))
+    banner = f"Revision {revisions.revision_number(version)}, not the text as it stands."
+    return render_preview(request, stored, text=text, banner=banner)

@@ -36,6 +36,14 @@ class Delegation(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def shown_members(self):
+        """Its members as the page shows them: the stored ones, or, for a text not stored
+        (a preview of unsaved edits or of an old revision), those given with it."""
+        if hasattr(self, "unsaved_members"):
+            return self.unsaved_members
+        return self.members.all()
+
+    @property
     def notes_markup(self):
         """The notes as HTML; safe because render_markdown sanitised them on save."""
         return mark_safe(self.notes_html)  # noqa: S308

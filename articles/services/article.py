@@ -15,7 +15,7 @@ from reversion.models import Version
 from articles import events, hooks, workflow
 from articles.models import Article, Correction, Image, StatusChange
 from articles.permissions import can_delete_article, can_edit_article, can_publish, can_write
-from articles.revisions import snapshot
+from articles.revisions import revision_number, snapshot
 from articles.services.body import (
     BodyChanges,
     DelegationRow,
@@ -29,6 +29,10 @@ from articles.text import visible_or_blank
 from newsroom.people import display_name
 
 logger = logging.getLogger(__name__)
+
+
+# What the history calls revisions that no workflow move made (the moves: workflow.py).
+CREATED, EDITED, AUTOSAVE, CORRECTION = "Created", "Edited", "Autosave", "Correction"
 
 
 def conflict_message(article: Article) -> str:
@@ -160,6 +164,10 @@ def article_transition(
         note=note,
         publish_at=stored.published_at if target == Article.Status.PUBLISHED else None,
     )
+    label = transition.label
+    if target == Article.Status.PUBLISHED and stored.is_scheduled:
+        label = workflow.SCHEDULED
+    article_record_revision(article=stored, user=user, comment=label)
     if target == Article.Status.PUBLISHED:
         events.article_published.send(sender=Article, article=stored)
     elif source == Article.Status.PUBLISHED:
@@ -179,6 +187,7 @@ def article_add_correction(*, article: Article, user, note: str) -> Correction:
     correction = Correction(article=stored, note=note.strip(), created_by=user)
     correction.full_clean()
     correction.save()
+    article_record_revision(article=stored, user=user, comment=CORRECTION)
     events.article_changed.send(sender=Correction, article=stored)
     logger.info("correction %s added to article %s by %s", correction.pk, article.pk, user.pk)
     return correction
@@ -220,8 +229,8 @@ def article_restore_revision(*, article: Article, version: Version, user) -> Art
         raise WorkflowError(
             f"That revision cannot be restored: {' '.join(error.messages)}"
         ) from error
-    when = date_format(timezone.localtime(version.revision.date_created), "j F Y, H:i")
-    article_record_revision(article=stored, user=user, comment=f"Restored the revision of {when}")
+    number = revision_number(version)
+    article_record_revision(article=stored, user=user, comment=f"Restored from rev {number}")
     events.article_changed.send(sender=Article, article=stored)
     logger.info("article %s restored to version %s by %s", stored.pk, version.pk, user.pk)
     return stored
@@ -277,7 +286,7 @@ def article_edit(
         )
     )
     article_index_for_search(article=article)
-    article_record_revision(article=article, user=user, comment="Created" if created else "Changed")
+    article_record_revision(article=article, user=user, comment=CREATED if created else EDITED)
     events.article_changed.send(sender=Article, article=article)
     try:
         if correction := correction.strip():

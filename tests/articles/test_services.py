@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from reversion.models import Version
 
 from articles import events, hooks, services
@@ -366,12 +367,13 @@ def test_an_edit_saves_the_body_records_a_revision_and_moves(journalist, editor,
         )
     finally:
         events.article_text_changed.disconnect(listener)
-    assert received == [article.pk]
+    assert received == [article.pk, article.pk]  # the edit's revision, then the move's
     assert (len(outcome.body.added), outcome.moved.status, outcome.refused) == (
         1, S.IN_REVIEW, ""
     )  # fmt: skip
     assert article.sections.count() == 2
-    assert Version.objects.get_for_object(article).get().revision.comment == "Changed"
+    labels = [v.revision.comment for v in Version.objects.get_for_object(article).order_by("pk")]
+    assert labels == ["Edited", "Submitted"]
 
 
 def test_a_refused_move_keeps_the_text_and_says_why(journalist):
@@ -475,3 +477,29 @@ def test_delegations_go_with_their_members(journalist):
     )
     assert [str(row) for row in changes.deleted] == ["Russia"]
     assert not Delegation.objects.exists() and not DelegationMember.objects.exists()
+
+
+def test_the_history_names_each_revision(journalist, editor):
+    article = draft_by(journalist)
+    services.article_edit(
+        article=article, user=journalist, created=True, sections=section_rows(article),
+        delegations=[],
+    )  # fmt: skip
+    services.article_transition(article=article, target=S.IN_REVIEW, user=journalist)
+    services.article_transition(article=article, target=S.DRAFT, user=editor, note="Source it.")
+    services.article_transition(article=article, target=S.IN_REVIEW, user=journalist)
+    RatingFactory(article=article)
+    services.article_transition(
+        article=article, target=S.PUBLISHED, user=editor,
+        publish_at=timezone.now() + timedelta(hours=2),
+    )  # fmt: skip
+    services.article_transition(article=article, target=S.ARCHIVED, user=editor)
+    labels = [v.revision.comment for v in Version.objects.get_for_object(article).order_by("pk")]
+    assert labels == ["Created", "Submitted", "Returned", "Submitted", "Scheduled", "Withdrawn"]
+    published = ArticleFactory(status=S.PUBLISHED, author=editor)
+    services.article_add_correction(article=published, user=editor, note="The date was wrong.")
+    services.article_transition(article=published, target=S.ARCHIVED, user=editor)
+    restored_from = Version.objects.get_for_object(published).order_by("pk").first()
+    services.article_restore_revision(article=published, version=restored_from, user=editor)
+    labels = [v.revision.comment for v in Version.objects.get_for_object(published).order_by("pk")]
+    assert labels == ["Correction", "Withdrawn", "Restored from rev 1"]

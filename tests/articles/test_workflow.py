@@ -1,5 +1,6 @@
 """The editorial workflow: moves, rights, gates, revisions, previews, conflicts, corrections."""
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -259,16 +260,24 @@ def test_revisions_can_be_compared_and_an_old_one_restored(people, client):
         f"/admin/articles/article/{article.pk}/revisions/compare/",
         {"a": older.pk, "b": newer.pk},
     ).content.decode()
-    assert "<del>First title</del>" in compare and "<ins>Second title</ins>" in compare
-    assert "<del>Old background.</del>" in compare and "<ins>New background.</ins>" in compare
+    # Word by word, under each part's name, as readers read it (no Markdown, no keys).
+    assert "<p><del>First</del> <ins>Second</ins> title</p>" in compare
+    assert "<del>Old</del> <ins>New</ins> background." in compare
+    assert "Section: Context" in compare and "[background]" not in compare
     article.refresh_from_db()
     status_before = article.status
-    response = client.post(f"/admin/articles/article/{article.pk}/revisions/{older.pk}/restore/")
+    restore = f"/admin/articles/article/{article.pk}/revisions/{older.pk}/restore/"
+    confirm = client.get(restore).content.decode()
+    assert "will become the article's text" in confirm and "goes live" not in confirm
+    assert f"/revisions/{older.pk}/preview/" in confirm
+    preview = client.get(f"/admin/articles/article/{article.pk}/revisions/{older.pk}/preview/")
+    assert "First title" in preview.content.decode() and "Old background." in preview.text
+    response = client.post(restore)
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.title == "First title" and article.status == status_before
     assert [s.body for s in article.sections.all()] == ["Old background."]
-    assert versions_of(article).first().revision.get_comment().startswith("Restored")
+    assert versions_of(article).first().revision.get_comment() == "Restored from rev 1"
 
 
 def test_a_journalist_cannot_restore_someone_elses_article(people, client):
@@ -494,10 +503,13 @@ def test_comparing_two_long_texts_rewritten_throughout_is_a_line_diff():
     def snapshot(seed):
         words = ["talks", "peace", "delegation", "minister", "said", "the", "a", "on"]
         lines = [" ".join(words[(seed * n + k) % 8] for k in range(8)) for n in range(2000)]
-        section = {"heading": "Background", "kind": "background", "body": "\n".join(lines)}
+        section = {"pk": 1, "heading": "Background", "kind": "background",
+                   "body": "\n\n".join(lines), "position": 0}  # fmt: skip
         return Snapshot(article={"title": "T", "summary": "S"}, sections=[section], delegations=[])
 
+    started = time.perf_counter()
     diffs = {diff.name: diff for diff in compare(snapshot(3), snapshot(5))}
-    kinds = [kind for kind, _ in diffs["Sections"].lines]
-    assert diffs["Sections"].changed and not diffs["Title"].changed
+    assert time.perf_counter() - started < 10  # word by word, this text took minutes
+    kinds = [change.kind for line in diffs["Section: Background"].lines for change in line]
+    assert diffs["Section: Background"].changed and not diffs["Title"].changed
     assert kinds.count("removed") == kinds.count("added") > 1000
