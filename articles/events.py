@@ -17,6 +17,10 @@ article_text_changed = Signal()
 # when the article's address changed.
 article_changed = Signal()
 
+# The article moved through the workflow. Sent with article=, source=, target=, user=,
+# note= (after the move is stored).
+article_moved = Signal()
+
 # The article went public (or was scheduled to), or stopped being public (withdrawn,
 # reopened, deleted). Sent with article=.
 article_published = Signal()

@@ -73,9 +73,11 @@ class BlockDiff:
     lines: list[list[Change]]
 
 
-# Word-level comparison looks inside changed lines; past this many words in one part,
-# whole lines are compared instead, so that a long text rewritten throughout stays quick.
+# Word-level comparison looks inside changed lines; past this many words in one part, or
+# in one line, whole lines are compared instead, so that a long text rewritten throughout
+# stays quick.
 MAX_WORDS_COMPARED = 5000
+MAX_WORDS_IN_A_LINE = 400
 
 
 def compare(older: Snapshot, newer: Snapshot) -> list[BlockDiff]:
@@ -162,16 +164,20 @@ def _block(name, before, after, *, added=False, removed=False) -> BlockDiff:
         return BlockDiff(name, True, [[Change(kind, line)] for line in (after or before)])
     words = sum(len(line.split()) for line in (*before, *after))
     lines = []
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    matcher = difflib.SequenceMatcher(None, before, after)
     for code, old_from, old_to, new_from, new_to in matcher.get_opcodes():
         if code == "equal":
             lines += [[Change("same", line)] for line in before[old_from:old_to]]
             continue
         old_lines, new_lines = before[old_from:old_to], after[new_from:new_to]
         if code == "replace" and words <= MAX_WORDS_COMPARED:
-            for old_line, new_line in zip(old_lines, new_lines, strict=False):
-                lines.append(_words(old_line, new_line))
-            old_lines, new_lines = old_lines[len(new_lines) :], new_lines[len(old_lines) :]
+            paired = list(zip(old_lines, new_lines, strict=False))
+            for old_line, new_line in paired:
+                if max(len(old_line.split()), len(new_line.split())) > MAX_WORDS_IN_A_LINE:
+                    lines += [[Change("removed", old_line)], [Change("added", new_line)]]
+                else:
+                    lines.append(_words(old_line, new_line))
+            old_lines, new_lines = old_lines[len(paired) :], new_lines[len(paired) :]
         lines += [[Change("removed", line)] for line in old_lines]
         lines += [[Change("added", line)] for line in new_lines]
     return BlockDiff(name, before != after, lines)

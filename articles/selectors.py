@@ -1,11 +1,11 @@
 """Reads of articles: for public pages (every one starts from Article.objects.published()),
 and which articles each member of staff sees."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from articles import hooks
-from articles.models import Article, Section
+from articles.models import Article, Section, StatusChange
 from articles.permissions import can_publish, can_write
 
 
@@ -85,3 +85,29 @@ def articles_visible_to(user, articles: QuerySet | None = None) -> QuerySet:
     for more in hooks.visible_articles:
         visible |= more(user)
     return articles.filter(visible)
+
+
+def last_return(article: Article) -> StatusChange | None:
+    """The move that returned this draft to its author, with the editor's note, while it is
+    the article's latest move; else None."""
+    if article.status != Article.Status.DRAFT:
+        return None
+    latest = article.status_changes.select_related("user").order_by("-created_at", "-pk").first()
+    returned = (Article.Status.IN_REVIEW, Article.Status.DRAFT)
+    if latest is None or (latest.from_status, latest.to_status) != returned:
+        return None
+    return latest
+
+
+def returned_to(user, articles: QuerySet | None = None) -> QuerySet:
+    """This author's drafts whose latest move returned them from review."""
+    articles = Article.objects.all() if articles is None else articles
+    latest = StatusChange.objects.filter(article=OuterRef("pk")).order_by("-created_at", "-pk")
+    return (
+        articles.filter(author=user.pk, status=Article.Status.DRAFT)
+        .annotate(
+            last_from=Subquery(latest.values("from_status")[:1]),
+            last_to=Subquery(latest.values("to_status")[:1]),
+        )
+        .filter(last_from=Article.Status.IN_REVIEW, last_to=Article.Status.DRAFT)
+    )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from articles import events
 from articles.models import Article
 from articles.text import visible_or_blank
+from bias import events as bias_events
 from bias import scale
 from bias.models import AnalystProfile, Assessment, AssessmentRequest, Rating
 from bias.permissions import can_assess, can_change_assessment, can_sign_off
@@ -117,7 +118,11 @@ def assessment_save(*, assessment: Assessment, user) -> Assessment:
         assessment.full_clean()
     except ValidationError as error:
         raise RatingError(" ".join(error.messages)) from error
+    created = assessment.pk is None
+    was_balanced = created and _balanced(article)
     assessment.save()
+    if created and not was_balanced and _balanced(article):
+        bias_events.panel_ready.send(sender=Assessment, article=article, user=user)
     logger.info("assessment %s of article %s saved by %s", assessment.pk, article.pk, user.pk)
     return assessment
 
@@ -203,6 +208,11 @@ def rating_publish(
     return rating
 
 
+def _balanced(article: Article) -> bool:
+    leans = set(article.assessments.values_list("analyst_lean", flat=True))
+    return all(lean in leans for lean in scale.LEANS)
+
+
 def panel_snapshot(assessments: list[Assessment]) -> dict:
     """The panel as readers may see it: no names, positions in order, answers counted."""
     rubric = {
@@ -251,6 +261,10 @@ def assessments_request(*, article: Article, analysts, user) -> list[AssessmentR
         AssessmentRequest(article=article, analyst_id=pk, requested_by=user)
         for pk in sorted(ids - done)
     )
+    for request in made:
+        bias_events.assessment_requested.send(
+            sender=AssessmentRequest, article=article, analyst=request.analyst, user=user
+        )
     logger.info("article %s: %d analysts asked to assess by %s", article.pk, len(made), user.pk)
     return made
 

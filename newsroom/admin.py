@@ -118,13 +118,20 @@ def editorial_desk(user) -> list[dict]:
     and what awaits review among the articles they see."""
     from articles.models import Article
     from articles.permissions import can_publish, can_view_articles, can_write
-    from articles.selectors import articles_visible_to
+    from articles.selectors import articles_visible_to, returned_to
 
     if not can_view_articles(user):
         return []
     changelist = reverse("admin:articles_article_changelist")
     desk = []
     if can_write(user):
+        desk.append(
+            {
+                "label": "Returned to me",
+                "count": returned_to(user).count(),
+                "url": f"{changelist}?status__exact=draft&returned=me",
+            }
+        )
         drafts = Article.objects.filter(author=user, status=Article.Status.DRAFT)
         desk.append(
             {
@@ -192,6 +199,35 @@ class NewsroomAdminSite(admin.AdminSite):
         if getattr(view, "__name__", None) in SEARCHING_VIEWS:
             view = refuse_unusable_searches(view)
         return super().admin_view(view, cacheable)
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path("mail/", self.admin_view(self.mail_view), name="mail_preferences"),
+            *super().get_urls(),
+        ]
+
+    def mail_view(self, request):
+        """Each member of staff says whether the desk emails them."""
+        from django import forms
+        from django.contrib import messages
+        from django.http import HttpResponseRedirect
+        from django.template.response import TemplateResponse
+
+        from newsroom.models import MailPreference
+
+        preference, _ = MailPreference.objects.get_or_create(user=request.user)
+        form = forms.modelform_factory(MailPreference, fields=["desk_mail"])(
+            request.POST if request.method == "POST" else None, instance=preference
+        )
+        if request.method == "POST" and form.is_valid():
+            form.save()
+            said = "You will be" if preference.desk_mail else "You will not be"
+            messages.success(request, f"{said} emailed about the desk.")
+            return HttpResponseRedirect(request.path)
+        context = {**self.each_context(request), "title": "Email from the desk", "form": form}
+        return TemplateResponse(request, "admin/mail_preferences.html", context)
 
     def autocomplete_view(self, request):
         return ChooserAutocompleteJsonView.as_view(admin_site=self)(request)

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from taggit import apps as taggit_apps
 
 
 class NewsroomConfig(AppConfig):
@@ -9,7 +10,19 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom"
     default = True
 
+    def ready(self):
+        from newsroom import notifications
+
+        notifications.connect()
+
 
 class NewsroomAdminConfig(admin_apps.AdminConfig):
     default = False
     default_site = "newsroom.admin.NewsroomAdminSite"
+
+
+class TagsConfig(taggit_apps.TaggitAppConfig):
+    """django-taggit, named for the newsroom: its admin section reads "Tags", not "Taggit"."""
+
+    default = False
+    verbose_name = "Tags"

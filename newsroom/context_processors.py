@@ -23,5 +23,6 @@ def site(request):
     return {
         "site_name": settings.NEWSROOM_SITE_NAME,
         "site_language": settings.LANGUAGE_CODE,
+        "time_zone_name": settings.TIME_ZONE,
         **site_links(),
     }

@@ -20,6 +20,7 @@ AXES_COOLOFF_MINUTES. The README describes each.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
@@ -62,7 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
-    "taggit",
+    "newsroom.apps.TagsConfig",  # django-taggit
     "nested_admin",
     "reversion",
     "csp",
@@ -215,7 +216,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = "UTC"
+# Pages and the admin show times in this zone, and name it (NEWSROOM_TIME_ZONE, an IANA
+# name such as "Europe/Kyiv"); times are stored in UTC whatever it is.
+TIME_ZONE = os.environ.get("NEWSROOM_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
@@ -247,6 +250,28 @@ DBBACKUP_CONNECTORS = {"default": {"PG_OPTIONS": ["--no-owner", "--no-privileges
 # A failed backup says so on the command's own output (cron mails it). The site sets no ADMINS,
 # and building the report mail needs DJANGO_SECRET_KEY, which `make backup` runs without.
 DBBACKUP_SEND_EMAIL = False
+
+# Mail (the desk's notifications): printed to the console in debug (`make run`), sent over
+# SMTP otherwise, from EMAIL_URL (smtp://user:password@host:587, smtps:// for TLS) or the
+# usual EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+if os.environ.get("EMAIL_URL"):
+    _mail = urlsplit(os.environ["EMAIL_URL"])
+    EMAIL_HOST, EMAIL_PORT = _mail.hostname or "localhost", _mail.port or 25
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = (
+        unquote(_mail.username or ""),
+        unquote(_mail.password or ""),
+    )
+    EMAIL_USE_TLS = _mail.scheme == "smtps" or EMAIL_PORT == 587
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", default=False)
 
 LOGGING = {
     "version": 1,

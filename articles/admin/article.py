@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from articles import selectors, services
+from articles import selectors, services, workflow
 from articles.admin import views as article_admin_views
 from articles.admin.image import image_tag
 from articles.forms import (
@@ -58,6 +58,21 @@ class SectionInline(BoundedInlineMixin, nested_admin.NestedStackedInline):
     max_num = services.MAX_SECTIONS
 
 
+class ReturnedFilter(admin.SimpleListFilter):
+    """A writer's drafts that came back from review, with an editor's note to act on."""
+
+    title = "returned"
+    parameter_name = "returned"
+
+    def lookups(self, request, model_admin):
+        return [("me", "Returned to me")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return selectors.returned_to(request.user, queryset)
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
     """The article's page in the admin: its text, body, image and workflow, for every role.
@@ -71,6 +86,7 @@ class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
     list_display = ("title", "publication", "author", "published_at", "updated_at")
     list_filter = (
         "status",
+        ReturnedFilter,
         "comments_enabled",
         ("author", admin.RelatedOnlyFieldListFilter),
     )
@@ -94,7 +110,13 @@ class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
         js = ["js/image-chooser.js"]
 
     def get_fieldsets(self, request, obj=None):
-        workflow_fields = ["publication", "transition", "publish_at", "note"]
+        workflow_fields = ["publication"]
+        moves = workflow.allowed_transitions(request.user, obj or Article(author=request.user))
+        if moves and self.has_change_permission(request, obj):
+            workflow_fields += ["transition", "note"]
+            # A time goes with publishing, which only those who may publish do.
+            if any(move.target == Article.Status.PUBLISHED for move in moves):
+                workflow_fields.insert(2, "publish_at")
         if obj is not None and obj.status == Article.Status.PUBLISHED and can_publish(request.user):
             workflow_fields.append("correction")
         record = ["author", "created_at", "updated_at"]
@@ -118,6 +140,18 @@ class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
             ("Workflow", {"fields": workflow_fields}),
             ("Record", {"fields": record}),
         ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["returned"] = selectors.last_return(obj)
+        return super().render_change_form(
+            request, context, add=add, change=change, form_url=form_url, obj=obj
+        )
+
+    def view_on_site(self, obj):
+        # A draft, a scheduled or a withdrawn article has no page on the site yet: its
+        # preview is the link that works.
+        return obj.get_absolute_url() if obj.is_public else None
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -218,6 +252,12 @@ class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
 
     def response_change(self, request, obj):
         if getattr(request, "workflow_refused", False):
+            return HttpResponseRedirect(request.path)
+        stored = Article.objects.get(pk=obj.pk)  # as the save and its move left it
+        if "_continue" in request.POST and not self.has_change_permission(request, stored):
+            # Saved, and now out of this person's hands (submitted for review): say so,
+            # rather than "You may edit it again below" above a page they can only read.
+            self.message_user(request, f"“{obj}” is saved: {self.publication(stored).lower()}.")
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 

@@ -168,6 +168,9 @@ def article_transition(
     if target == Article.Status.PUBLISHED and stored.is_scheduled:
         label = workflow.SCHEDULED
     article_record_revision(article=stored, user=user, comment=label)
+    events.article_moved.send(
+        sender=Article, article=stored, source=source, target=target, user=user, note=note
+    )
     if target == Article.Status.PUBLISHED:
         events.article_published.send(sender=Article, article=stored)
     elif source == Article.Status.PUBLISHED:
