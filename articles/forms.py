@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
@@ -73,6 +75,30 @@ class ArticleAdminForm(forms.ModelForm):
             (t.target, t.action) for t in workflow.allowed_transitions(self.user, article)
         ]
 
+    def show_conflict(self, cleaned) -> None:
+        """Someone saved since this edit began: keep what was typed, set the form to their
+        version, and list the fields that differ, theirs beside this editor's."""
+        stored = Article.objects.get(pk=self.instance.pk)
+        self.conflict = [
+            ConflictRow(
+                field,
+                self.fields[field].label or field.replace("_", " ").capitalize(),
+                _shown(field, _stored_value(stored, field)),
+                _shown(field, cleaned.get(field)),
+            )
+            for field in RESOLVABLE
+            if field in self.fields
+            and _shown(field, _stored_value(stored, field)) != _shown(field, cleaned.get(field))
+        ]
+        self.data = self.data.copy()
+        self.data["loaded_version"] = str(stored.version)
+
+    def apply_resolutions(self, cleaned, stored: Article) -> None:
+        """After a conflict, the fields where the editor chose to take their colleague's."""
+        for field in RESOLVABLE:
+            if field in self.fields and self.data.get(f"resolve_{field}") == "theirs":
+                cleaned[field] = _stored_value(stored, field)
+
     def clean_tags(self):
         names = self.cleaned_data["tags"]
         if len(names) > MAX_TAGS:
@@ -103,11 +129,17 @@ class ArticleAdminForm(forms.ModelForm):
         if article.pk is not None:
             # Refused here, as a form error, so that the editor keeps what they typed.
             try:
-                article_lock_for_edit(
+                stored = article_lock_for_edit(
                     article=article, expected_version=cleaned.get("loaded_version")
                 )
             except EditConflict as conflict:
-                raise ValidationError(str(conflict), code="edit_conflict") from conflict
+                self.show_conflict(cleaned)
+                raise ValidationError(
+                    f"{conflict} Below, their version beside yours: choose what to keep, "
+                    "then save again.",
+                    code="edit_conflict",
+                ) from conflict
+            self.apply_resolutions(cleaned, stored)
         target = cleaned.get("transition")
         move = workflow.find_transition(article.status, target) if target else None
         if move and move.note_required and not visible_or_blank(cleaned.get("note", "")):
@@ -115,6 +147,32 @@ class ArticleAdminForm(forms.ModelForm):
         if cleaned.get("publish_at") and target != Article.Status.PUBLISHED:
             self.add_error("publish_at", "A publication time goes only with “Publish or schedule”.")
         return cleaned
+
+
+# The article's own fields an editor may resolve, one by one, after a refused stale save.
+RESOLVABLE = ("title", "slug", "summary", "tags", "lead_image", "comments_enabled")
+
+
+def _shown(field: str, value) -> str:
+    if field == "tags":
+        return ", ".join(sorted(value or [], key=str.lower))
+    if field == "comments_enabled":
+        return "open" if value else "closed"
+    return "" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    field: str
+    label: str
+    theirs: str
+    yours: str
+
+
+def _stored_value(stored: Article, field: str):
+    if field == "tags":
+        return list(stored.tags.names())
+    return getattr(stored, field)
 
 
 class DelegationMemberForm(forms.ModelForm):

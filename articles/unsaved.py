@@ -48,7 +48,7 @@ def page_of(
         "article": article,
         "sections": shown,
         "delegations": sorted(delegations, key=lambda d: d.position),
-        "corrections": list(stored.corrections.all()),
+        "corrections": list(stored.corrections.all()) if stored.pk else [],
     }
     for more in hooks.page_context:
         context.update(more(stored))
@@ -76,3 +76,96 @@ def from_snapshot(article: Article, old: Snapshot) -> dict:
         for row in old.delegations
     ]
     return page_of(shown, article, sections, delegations)
+
+
+SECTION_FIELDS = ("kind", "heading", "body", "position")
+DELEGATION_FIELDS = ("party", "notes", "position")
+MEMBER_FIELDS = ("name", "role", "is_head", "position")
+
+
+class UnsavedTextError(ValueError):
+    """Posted text that cannot be shown: over the bounds, or not a form of this site."""
+
+
+def _number(value, default: int = 0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _rows(data, prefix: str, fields: tuple, limit: int, what: str) -> list[tuple[str, dict]]:
+    """The rows an inline formset posted (not those marked for deletion), with their prefixes
+    and these fields; more than `limit` is refused, so the work a post causes is bounded."""
+    total = _number(data.get(f"{prefix}-TOTAL_FORMS"))
+    if total > limit * 2:  # rows marked for deletion count too, up to as many again
+        raise UnsavedTextError(f"An article holds at most {limit} {what}.")
+    rows = []
+    for index in range(max(total, 0)):
+        row = f"{prefix}-{index}"
+        if data.get(f"{row}-DELETE") in ("on", "true", "1"):
+            continue
+        rows.append((row, {name: data.get(f"{row}-{name}", "") for name in fields}))
+    if len(rows) > limit:
+        raise UnsavedTextError(f"An article holds at most {limit} {what}.")
+    return rows
+
+
+def from_form(stored: Article | None, data, *, author) -> dict:
+    """The article page's context for the text an editor has typed and not saved (the
+    article admin's form, as posted); the stored article's corrections and rating.
+    Every Markdown text is bounded as on save (UnsavedTextError, with the reason)."""
+    from django.core.exceptions import ValidationError
+
+    from articles.markdown import MAX_LENGTH, NOTES_MAX_LENGTH, MarkdownValidator
+    from articles.services import MAX_DELEGATIONS, MAX_MEMBERS, MAX_SECTIONS
+
+    shown = Article(
+        pk=stored.pk if stored else None,
+        slug=stored.slug if stored else "",
+        status=stored.status if stored else Article.Status.DRAFT,
+        published_at=stored.published_at if stored else None,
+        author=stored.author if stored else author,
+        title=(data.get("title") or "")[:200],
+        summary=(data.get("summary") or "")[:600],
+    )
+    image = _number(data.get("lead_image"), None)
+    if image is not None and stored is not None and image != stored.lead_image_id:
+        from articles.models import Image
+
+        shown.lead_image = Image.objects.filter(pk=image).prefetch_related("renditions").first()
+    elif stored is not None:
+        shown.lead_image = stored.lead_image
+    kinds = Section.Kind.values
+    try:
+        sections = []
+        for _, row in _rows(data, "sections", SECTION_FIELDS, MAX_SECTIONS, "sections"):
+            body = row.get("body", "")
+            MarkdownValidator(MAX_LENGTH)(body)
+            kind = row.get("kind") if row.get("kind") in kinds else Section.Kind.TEXT
+            sections.append(
+                section(kind, row.get("heading", "")[:200], body, _number(row.get("position")))
+            )
+        delegations = []
+        for prefix, row in _rows(
+            data, "delegations", DELEGATION_FIELDS, MAX_DELEGATIONS, "delegations"
+        ):
+            notes = row.get("notes", "")
+            MarkdownValidator(NOTES_MAX_LENGTH)(notes)
+            members = [
+                {
+                    "name": member.get("name", "")[:120],
+                    "role": member.get("role", "")[:200],
+                    "is_head": member.get("is_head") in ("on", "true", "1"),
+                    "position": _number(member.get("position")),
+                }
+                for _, member in _rows(
+                    data, f"{prefix}-members", MEMBER_FIELDS, MAX_MEMBERS, "members"
+                )
+            ]
+            delegations.append(
+                delegation(row.get("party", "")[:120], notes, _number(row.get("position")), members)
+            )
+    except ValidationError as error:
+        raise UnsavedTextError(" ".join(error.messages)) from error
+    return page_of(shown, stored or shown, sections, delegations)

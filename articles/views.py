@@ -149,7 +149,14 @@ def render_preview(request, article, *, text: dict | None = None, banner: str = 
     """The public article page for an unpublished article, or for a text of it that is not
     stored (`text`, an `articles.unsaved` context): never indexed, never cached."""
     open_ = False
-    comments = comments_context(request, article, open_=open_)
+    if article.pk is None:  # a new article, not yet saved: no comments to show
+        comments = {
+            "comment_page": CommentPage([], 1, 1, False),
+            "comments_html": "",
+            "comment_count": 0,
+        }
+    else:
+        comments = comments_context(request, article, open_=open_)
     parts = fragments.render_article(request, article, preview=True, context=text)
     context = {
         "article": article,

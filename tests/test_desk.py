@@ -10,7 +10,7 @@ from articles.models import Article
 from bias import services as bias_services
 from newsroom.models import MailPreference
 from tests.factories import ArticleFactory, RatingFactory, SectionFactory, staff_member
-from tests.helpers import admin_save, assess
+from tests.helpers import admin_save, article_post_data, assess
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +204,98 @@ def test_the_time_zone_is_named(client, settings, people):
     assert "Times are given in Europe/Kyiv." in client.get(article.get_absolute_url()).text
     client.force_login(people["editor"])
     assert "Times are given in Europe/Kyiv." in client.get("/admin/").content.decode()
+
+
+# Live preview, the Markdown preview, who saved last, conflicts resolved field by field
+
+
+def test_the_live_preview_shows_unsaved_text_without_saving_it(people, client):
+    article = draft(people["author"], title="Stored title")
+    client.force_login(people["author"])
+    data = article_post_data(**{"title": "Typed, not saved", "sections-0-body": "**Bold** claim."})
+    response = client.post(f"/admin/articles/article/{article.pk}/preview/", data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Typed, not saved" in page and "<strong>Bold</strong> claim." in page
+    assert "Your unsaved changes" in page and response["X-Robots-Tag"] == "noindex, nofollow"
+    assert Article.objects.get(pk=article.pk).title == "Stored title"
+    # A new article, never saved, can be previewed too.
+    new = client.post("/admin/articles/article/preview/", data)
+    assert new.status_code == 200 and "Typed, not saved" in new.content.decode()
+    assert Article.objects.count() == 1
+
+
+def test_the_live_preview_keeps_the_bounds_of_a_save(people, client):
+    article = draft(people["author"])
+    client.force_login(people["author"])
+    deep = "\n".join("  " * depth + "- item" for depth in range(40))
+    for body in ("[" * 20_001, deep):
+        data = article_post_data(**{"sections-0-body": body})
+        response = client.post(f"/admin/articles/article/{article.pk}/preview/", data)
+        assert response.status_code == 400
+    many = article_post_data(**{"sections-TOTAL_FORMS": "500"})
+    assert client.post(f"/admin/articles/article/{article.pk}/preview/", many).status_code == 400
+
+
+def test_the_live_preview_is_for_those_who_may_see_the_article(people, client):
+    theirs = draft(staff_member("Journalists", "other"))
+    client.force_login(people["author"])
+    assert client.post(f"/admin/articles/article/{theirs.pk}/preview/", {}).status_code == 404
+    client.force_login(people["moderator"])
+    assert client.post("/admin/articles/article/preview/", {}).status_code == 403
+
+
+def test_the_markdown_preview_renders_as_readers_read_it(people, client):
+    client.force_login(people["author"])
+    url = "/admin/articles/article/markdown/"
+    response = client.post(url, {"text": "*Quiet* <script>x()</script>"})
+    assert response.json() == {"html": "<p><em>Quiet</em> </p>"}
+    assert client.post(url, {"text": "[" * 20_001}).status_code == 400
+    assert client.get(url).status_code == 405
+    client.force_login(people["moderator"])
+    assert client.post(url, {"text": "x"}).status_code == 403
+
+
+def test_the_page_learns_who_saved_last(people, client):
+    article = draft(people["author"])
+    client.force_login(people["editor"])
+    status = client.get(f"/admin/articles/article/{article.pk}/status/").json()
+    assert status["version"] == article.version
+    edited = Article.objects.get(pk=article.pk)
+    edited.title = "Changed meanwhile"
+    services.article_save(article=edited, user=people["editor"], expected_version=edited.version)
+    client.force_login(people["author"])
+    status = client.get(f"/admin/articles/article/{article.pk}/status/").json()
+    assert status["version"] == article.version + 1 and status["by"] == "Alex Writer" + str(
+        people["editor"].last_name.removeprefix("Writer")
+    )
+
+
+def test_a_stale_save_shows_both_versions_and_saves_the_choices(people, client):
+    article = draft(people["editor"], title="First title", summary="First summary.")
+    opened = article.version
+    theirs = Article.objects.get(pk=article.pk)
+    theirs.title, theirs.summary = "Their title", "Their summary."
+    services.article_save(article=theirs, user=people["second editor"], expected_version=opened)
+    client.force_login(people["editor"])
+    typed = {"title": "My title", "summary": "My summary.", "loaded_version": str(opened)}
+    response = admin_save(client, Article.objects.get(pk=article.pk), **typed)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    rows = {row.field: (row.theirs, row.yours) for row in form.conflict}
+    assert rows["title"] == ("Their title", "My title")
+    assert rows["summary"] == ("Their summary.", "My summary.")
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.select_one('input[name="title"]')["value"] == "My title"  # nothing lost
+    fresh = page.select_one('input[name="loaded_version"]')["value"]
+    assert fresh == str(opened + 1)
+    response = admin_save(
+        client,
+        Article.objects.get(pk=article.pk),
+        **{**typed, "loaded_version": fresh},
+        resolve_title="theirs",
+        resolve_summary="mine",
+    )
+    assert response.status_code == 302
+    stored = Article.objects.get(pk=article.pk)
+    assert (stored.title, stored.summary) == ("Their title", "My summary.")

@@ -107,7 +107,7 @@ class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
-        js = ["js/image-chooser.js"]
+        js = ["js/image-chooser.js", "js/article-desk.js"]
 
     def get_fieldsets(self, request, obj=None):
         workflow_fields = ["publication"]

@@ -4,18 +4,22 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from reversion.models import Version
 
 from articles import preview, revisions, selectors, services, unsaved
-from articles.permissions import can_edit_article
+from articles.markdown import MAX_LENGTH, MarkdownValidator, render_markdown
+from articles.models import Article
+from articles.permissions import can_change_articles, can_edit_article, can_write
 from articles.views import render_preview
 from newsroom.admin import parse_pk
+from newsroom.people import display_name
 
 
 def urls(model_admin):
@@ -26,6 +30,9 @@ def urls(model_admin):
 
     return [
         path("<int:object_id>/preview/", view(staff_preview), name="articles_article_preview"),
+        path("preview/", view(staff_preview), name="articles_article_preview_new"),
+        path("markdown/", view(markdown_preview), name="articles_article_markdown"),
+        path("<int:object_id>/status/", view(article_status), name="articles_article_status"),
         path(
             "<int:object_id>/share-preview/",
             view(share_preview),
@@ -68,9 +75,55 @@ def context(model_admin, request, article, **extra):
     }
 
 
-def staff_preview(model_admin, request, object_id):
+def staff_preview(model_admin, request, object_id=None):
+    """The article as readers would read it: as stored (GET), or as the editor has typed
+    it and not saved (the editing form posted here: Wagtail's live preview)."""
+    article = viewable_article(model_admin, request, object_id) if object_id else None
+    if request.method != "POST":
+        if article is None:
+            raise Http404("A new article has nothing stored to preview.")
+        return render_preview(request, selectors.article_for_preview(pk=article.pk))
+    if article is None and not can_write(request.user):
+        raise PermissionDenied
+    stored = selectors.article_for_preview(pk=article.pk) if article else None
+    try:
+        text = unsaved.from_form(stored, request.POST, author=request.user)
+    except unsaved.UnsavedTextError as error:
+        return TemplateResponse(request, "400.html", {"message": str(error)}, status=400)
+    banner = "Your unsaved changes, as readers would read them once saved."
+    return render_preview(request, stored or text["article"], text=text, banner=banner)
+
+
+def markdown_preview(model_admin, request):
+    """A section's Markdown, rendered through the pipeline readers' pages use, for the
+    editor's preview beside the text."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not (can_write(request.user) or can_change_articles(request.user)):
+        raise PermissionDenied
+    text = request.POST.get("text", "")
+    try:
+        MarkdownValidator(MAX_LENGTH)(text)
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    return JsonResponse({"html": render_markdown(text)})
+
+
+def article_status(model_admin, request, object_id):
+    """Who saved the article last, and its version: the editing page asks, to warn its
+    editor as soon as someone else saves."""
     article = viewable_article(model_admin, request, object_id)
-    return render_preview(request, selectors.article_for_preview(pk=article.pk))
+    stored = Article.objects.select_related("updated_by").get(pk=article.pk)
+    when = timezone.localtime(stored.updated_at)
+    return JsonResponse(
+        {
+            "version": stored.version,
+            "by": display_name(stored.updated_by) or "Someone",
+            "at": date_format(when, "H:i"),
+            "status": stored.get_status_display(),
+        },
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 def share_preview(model_admin, request, object_id):

@@ -1,0 +1,137 @@
+'use strict';
+// The article's editing page: a guard against leaving unsaved changes, a live preview
+// that follows the typing, a warning as soon as someone else saves the article, and
+// keyboard buttons to move sections. Everything here also works without it: the
+// preview button submits the form to a new tab, and a stale save is refused with
+// both versions side by side.
+{
+    const desk = document.getElementById('article-desk');
+    const form = desk && desk.closest('form');
+
+    function init() {
+        if (!form) {
+            return;
+        }
+        guardUnsavedChanges();
+        followWithPreview();
+        watchForOtherSaves();
+        addSectionMoves();
+    }
+
+    // Leaving with unsaved changes asks first; saving (not previewing) clears it.
+    let dirty = false;
+
+    function guardUnsavedChanges() {
+        form.addEventListener('input', () => { dirty = true; });
+        form.addEventListener('change', () => { dirty = true; });
+        form.addEventListener('submit', (event) => {
+            const submitter = event.submitter;
+            if (!submitter || submitter.name !== '_preview') {
+                dirty = false;
+            }
+        });
+        window.addEventListener('beforeunload', (event) => {
+            if (dirty) {
+                event.preventDefault();
+                event.returnValue = '';
+            }
+        });
+    }
+
+    // Once the preview tab is open, it is refreshed whenever the editor pauses typing.
+    function followWithPreview() {
+        const button = form.querySelector('button[name="_preview"]');
+        if (!button) {
+            return;
+        }
+        let opened = false;
+        let timer = null;
+        button.addEventListener('click', () => { opened = true; });
+        form.addEventListener('input', () => {
+            if (!opened) {
+                return;
+            }
+            window.clearTimeout(timer);
+            timer = window.setTimeout(() => form.requestSubmit(button), 1500);
+        });
+    }
+
+    // Someone else saves: say who and when, before this editor's save is refused.
+    function watchForOtherSaves() {
+        const url = desk.dataset.statusUrl;
+        const version = form.querySelector('input[name="loaded_version"]');
+        const notice = document.getElementById('desk-status');
+        if (!url || !version || !notice) {
+            return;
+        }
+        const check = () => {
+            fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+                .then((response) => (response.ok ? response.json() : null))
+                .then((status) => {
+                    if (status && Number(status.version) > Number(version.value)) {
+                        notice.textContent = `${status.by} saved this article at ${status.at}, `
+                            + 'after you opened it. When you save, their version shows beside '
+                            + 'yours, to choose from field by field; nothing you typed is lost.';
+                        notice.hidden = false;
+                    }
+                })
+                .catch(() => {});
+        };
+        window.setInterval(check, 15000);
+    }
+
+    // "Move up" and "Move down" beside each section, for those who do not drag.
+    function addSectionMoves() {
+        const group = document.getElementById('sections-group');
+        if (!group) {
+            return;
+        }
+        const items = () => Array.from(group.querySelectorAll(':scope .djn-items > .djn-item'))
+            .filter((item) => !item.classList.contains('djn-empty-form'));
+        const renumber = () => {
+            items().forEach((item, index) => {
+                const position = item.querySelector('input[name$="-position"]');
+                if (position) {
+                    position.value = index;
+                }
+            });
+            dirty = true;
+        };
+        const move = (item, step) => {
+            const list = items();
+            const index = list.indexOf(item);
+            const other = list[index + step];
+            if (!other) {
+                return;
+            }
+            if (step < 0) {
+                other.before(item);
+            } else {
+                other.after(item);
+            }
+            renumber();
+            item.querySelector('.section-move button[data-step="' + step + '"]')?.focus();
+        };
+        for (const item of items()) {
+            const bar = document.createElement('span');
+            bar.className = 'section-move';
+            for (const [label, step] of [['Move up', -1], ['Move down', 1]]) {
+                const button = document.createElement('button');
+                button.type = 'button';
+                button.className = 'button';
+                button.textContent = label;
+                button.dataset.step = step;
+                button.addEventListener('click', () => move(item, step));
+                bar.append(button);
+            }
+            const heading = item.querySelector('h3') || item.firstElementChild;
+            heading.append(bar);
+        }
+    }
+
+    if (document.readyState === 'loading') {
+        document.addEventListener('DOMContentLoaded', init);
+    } else {
+        init();
+    }
+}
