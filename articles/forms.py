@@ -135,8 +135,8 @@ class ArticleAdminForm(forms.ModelForm):
             except EditConflict as conflict:
                 self.show_conflict(cleaned)
                 raise ValidationError(
-                    f"{conflict} Below, their version beside yours: choose what to keep, "
-                    "then save again.",
+                    f"{conflict.changed} Nothing was saved. Their version is shown beside "
+                    "yours above: choose what to keep, then save again.",
                     code="edit_conflict",
                 ) from conflict
             self.apply_resolutions(cleaned, stored)

@@ -35,11 +35,16 @@ logger = logging.getLogger(__name__)
 CREATED, EDITED, AUTOSAVE, CORRECTION = "Created", "Edited", "Autosave", "Correction"
 
 
-def conflict_message(article: Article) -> str:
+def changed_since(article: Article) -> str:
+    """Who saved the stored article last, and when: "… after you opened it."."""
     who = display_name(article.updated_by) or "Someone"
     when = date_format(timezone.localtime(article.updated_at), "j F Y, H:i")
+    return f"{who} changed this article at {when}, after you opened it."
+
+
+def conflict_message(article: Article) -> str:
     return (
-        f"{who} changed this article at {when}, after you opened it. Nothing was saved: "
+        f"{changed_since(article)} Nothing was saved: "
         "open the article again to see their change, then make yours."
     )
 
@@ -56,7 +61,7 @@ def article_lock_for_edit(*, article: Article, expected_version: int | None) -> 
         .get(pk=article.pk)
     )
     if expected_version != stored.version:
-        raise EditConflict(conflict_message(stored))
+        raise EditConflict(conflict_message(stored), changed=changed_since(stored))
     return stored
 
 

@@ -6,7 +6,12 @@ class WorkflowError(Exception):
 
 
 class EditConflict(WorkflowError):
-    """The article changed after this edit began; saving would overwrite that change."""
+    """The article changed after this edit began; saving would overwrite that change.
+    `changed` says by whom and when, for a page that then shows both versions."""
+
+    def __init__(self, message: str, *, changed: str = ""):
+        super().__init__(message)
+        self.changed = changed or message
 
 
 class ForeignRow(WorkflowError):

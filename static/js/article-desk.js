@@ -5,10 +5,13 @@
 // preview button submits the form to a new tab, and a stale save is refused with
 // both versions side by side.
 {
-    const desk = document.getElementById('article-desk');
-    const form = desk && desk.closest('form');
+    // Found once the page is parsed: this script loads in the page's head.
+    let desk = null;
+    let form = null;
 
     function init() {
+        desk = document.getElementById('article-desk');
+        form = desk && desk.closest('form');
         if (!form) {
             return;
         }
@@ -80,14 +83,16 @@
         window.setInterval(check, 15000);
     }
 
-    // "Move up" and "Move down" beside each section, for those who do not drag.
+    // "Move up" and "Move down" beside each section, for those who do not drag; sections
+    // added later get theirs too.
     function addSectionMoves() {
         const group = document.getElementById('sections-group');
         if (!group) {
             return;
         }
-        const items = () => Array.from(group.querySelectorAll(':scope .djn-items > .djn-item'))
-            .filter((item) => !item.classList.contains('djn-empty-form'));
+        const isSection = (element) => element.matches('.djn-item.djn-inline-form')
+            && /^sections-\d+$/.test(element.id);
+        const items = () => Array.from(group.querySelectorAll('.djn-item')).filter(isSection);
         const renumber = () => {
             items().forEach((item, index) => {
                 const position = item.querySelector('input[name$="-position"]');
@@ -97,10 +102,33 @@
             });
             dirty = true;
         };
-        const move = (item, step) => {
+        const addBar = (item) => {
+            if (item.querySelector(':scope > .section-move')) {
+                return;
+            }
+            const bar = document.createElement('span');
+            bar.className = 'section-move';
+            for (const [label, step] of [['Move up', -1], ['Move down', 1]]) {
+                const button = document.createElement('button');
+                button.type = 'button';
+                button.className = 'button';
+                button.textContent = label;
+                button.dataset.step = step;
+                bar.append(button);
+            }
+            // Beside the section's heading, not in it: the heading is the drag handle.
+            const heading = item.querySelector(':scope > h3') || item.firstElementChild;
+            heading.after(bar);
+        };
+        group.addEventListener('click', (event) => {
+            const button = event.target.closest('.section-move button[data-step]');
+            if (!button) {
+                return;
+            }
+            const item = button.closest('.djn-item');
+            const step = Number(button.dataset.step);
             const list = items();
-            const index = list.indexOf(item);
-            const other = list[index + step];
+            const other = list[list.indexOf(item) + step];
             if (!other) {
                 return;
             }
@@ -110,23 +138,11 @@
                 other.after(item);
             }
             renumber();
-            item.querySelector('.section-move button[data-step="' + step + '"]')?.focus();
-        };
-        for (const item of items()) {
-            const bar = document.createElement('span');
-            bar.className = 'section-move';
-            for (const [label, step] of [['Move up', -1], ['Move down', 1]]) {
-                const button = document.createElement('button');
-                button.type = 'button';
-                button.className = 'button';
-                button.textContent = label;
-                button.dataset.step = step;
-                button.addEventListener('click', () => move(item, step));
-                bar.append(button);
-            }
-            const heading = item.querySelector('h3') || item.firstElementChild;
-            heading.append(bar);
-        }
+            button.focus();
+        });
+        items().forEach(addBar);
+        new MutationObserver(() => items().forEach(addBar))
+            .observe(group, { childList: true, subtree: true });
     }
 
     if (document.readyState === 'loading') {
