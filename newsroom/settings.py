@@ -252,17 +252,20 @@ DBBACKUP_CONNECTORS = {"default": {"PG_OPTIONS": ["--no-owner", "--no-privileges
 DBBACKUP_SEND_EMAIL = False
 
 # Mail (the desk's notifications): printed to the console in debug (`make run`), sent over
-# SMTP otherwise, from EMAIL_URL (smtp://user:password@host:587, smtps:// for TLS) or the
-# usual EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS.
+# SMTP otherwise, from EMAIL_URL (smtp://user:password@host:587 upgrades with STARTTLS on port
+# 587; smtps://…:465 speaks TLS from the start) or the usual EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 if os.environ.get("EMAIL_URL"):
     _mail = urlsplit(os.environ["EMAIL_URL"])
-    EMAIL_HOST, EMAIL_PORT = _mail.hostname or "localhost", _mail.port or 25
+    EMAIL_USE_SSL = _mail.scheme == "smtps"
+    EMAIL_HOST = _mail.hostname or "localhost"
+    EMAIL_PORT = _mail.port or (465 if EMAIL_USE_SSL else 25)
     EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = (
         unquote(_mail.username or ""),
         unquote(_mail.password or ""),
     )
-    EMAIL_USE_TLS = _mail.scheme == "smtps" or EMAIL_PORT == 587
+    EMAIL_USE_TLS = not EMAIL_USE_SSL and EMAIL_PORT == 587
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 elif DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
