@@ -299,3 +299,63 @@ def test_taking_down_a_reported_comment_rejects_it_and_says_why():
     assert not Comment.objects.reported().exists()
     with pytest.raises(ValidationError):
         comment_services.comment_keep(comment=comment, user=moderator)
+
+
+def test_a_decision_names_the_most_reported_reason_first():
+    comment = CommentFactory()
+    reported(comment, "off_topic", "spam", "spam")
+    comment_services.comment_take_down(comment=comment, user=member("Moderators"))
+    assert comment.decisions.get().reason == (
+        "Taken down after 3 reports: spam or advertising ×2, off topic ×1."
+    )
+
+
+def test_one_report_reads_in_the_singular():
+    comment = CommentFactory()
+    reported(comment, "spam")
+    comment_services.comment_keep(comment=comment, user=member("Moderators"))
+    assert comment.decisions.get().reason == "Kept up after 1 report: spam or advertising ×1."
+
+
+def test_keeping_a_comment_nobody_reported_says_only_that():
+    comment = CommentFactory()
+    comment_services.comment_keep(comment=comment, user=member("Moderators"))
+    assert comment.decisions.get().reason == "Kept up."
+
+
+def test_a_report_whose_reason_is_no_longer_offered_is_named_as_stored():
+    comment = CommentFactory()
+    CommentReport.objects.create(comment=comment, reporter_key="k", reason="Legacy")
+    comment_services.comment_take_down(comment=comment, user=member("Moderators"))
+    assert comment.decisions.get().reason == "Taken down after 1 report: legacy ×1."
+
+
+@pytest.mark.parametrize("status", ["pending", "rejected", "spam"])
+def test_only_a_published_comment_is_kept_up(status):
+    comment = CommentFactory(status=status)
+    with pytest.raises(ValidationError, match="Only a published comment can be kept up"):
+        comment_services.comment_keep(comment=comment, user=member("Moderators"))
+    assert Comment.objects.get(pk=comment.pk).status == status
+    assert not comment.decisions.exists()
+
+
+def test_a_change_of_standing_keeps_its_reason_trimmed_to_the_fields_length():
+    moderator = member("Moderators")
+    comment_services.commenter_update(
+        email="a@example.org", standing="banned", reason=f"  {'x' * 300}  ", user=moderator
+    )
+    comment_services.commenter_update(email="a@example.org", standing="good", user=moderator)
+    reasons = [change.reason for change in Commenter.objects.get().changes.order_by("pk")]
+    assert reasons == ["x" * 255, ""]
+
+
+def test_acting_on_commenters_is_refused_with_the_reason():
+    with pytest.raises(PermissionDenied, match="needs the moderate_comment permission"):
+        comment_services.commenter_update(
+            email="a@example.org", note="Hm.", user=member("Journalists")
+        )
+    with pytest.raises(ValidationError, match="“vip” is not a commenter standing"):
+        comment_services.commenter_update(
+            email="a@example.org", standing="vip", user=member("Moderators")
+        )
+    assert not Commenter.objects.exists()
