@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles.comments import selectors, services
-from articles.models import Comment
+from articles.models import Comment, CommentReport
 from tests.factories import ArticleFactory, CommentFactory, staff_member
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +56,39 @@ def test_a_commenters_record_keeps_every_change_of_standing_in_a_fixed_number_of
         ("banned", "moderator"),
         ("premoderated", "moderator"),
     ]
+
+
+def test_replies_at_the_same_moment_keep_the_order_they_were_written_in():
+    top = CommentFactory()
+    replies = [CommentFactory(article=top.article, parent=top) for _ in range(3)]
+    Comment.objects.update(created_at=timezone.now())
+    [thread] = selectors.comment_threads(article=top.article)
+    assert thread == top and thread.thread == replies
+
+
+def test_a_queue_card_shows_open_reports_most_frequent_first_and_who_wrote_it(
+    django_assert_num_queries,
+):
+    moderator = staff_member("Moderators", "moderator")
+    reported, quiet = CommentFactory(author_email=EMAIL), CommentFactory()
+    for n, reason in enumerate(["abusive", "spam", "spam", "legacy"]):
+        CommentReport.objects.create(comment=reported, reporter_key=f"k{n}", reason=reason)
+    CommentReport.objects.create(
+        comment=reported, reporter_key="settled", reason="off_topic", resolved_at=timezone.now()
+    )
+    services.commenter_update(email=EMAIL, note="Warned once.", user=moderator)
+
+    comments = [reported, quiet]
+    with django_assert_num_queries(2):
+        selectors.queue_details(comments)
+
+    assert reported.report_reasons == [
+        ("Spam or advertising", 2), ("Abusive or offensive", 1), ("legacy", 1)
+    ]  # fmt: skip
+    assert reported.commenter.note == "Warned once."
+    assert quiet.report_reasons == [] and quiet.commenter is None
+
+
+def test_an_empty_queue_page_costs_no_query(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        selectors.queue_details([])
