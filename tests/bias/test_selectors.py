@@ -109,3 +109,32 @@ def test_the_most_covered_tags_come_first_then_by_name_whatever_its_case():
     _, tags = selectors.rating_distribution(Article.objects.published())
     assert [tag.name for tag in tags] == ["zebra", "alpha", "Beta"]
     assert [(tag.left, tag.center, tag.right) for tag in tags] == [(0, 2, 0), (1, 0, 0), (0, 1, 0)]
+
+
+def test_the_replaced_label_comes_only_with_history_and_a_card_reads_without_it():
+    article = rated("left", 1)
+    RatingFactory(article=article, published_at=timezone.now() - timedelta(days=2))
+    card = selectors.with_current_rating(Article.objects.all(), fields=selectors.CARD_FIELDS).get()
+    assert not hasattr(card, "rating_previous_label")
+    plain = selectors.with_current_rating(Article.objects.all()).get()
+    assert selectors.current_rating(plain).previous_label is None
+    page = selectors.with_current_rating(Article.objects.all(), history=True).get()
+    assert selectors.current_rating(page).previous_label == "Moderately Center-Leaning"
+
+
+def test_an_article_read_without_its_rating_has_no_current_rating():
+    rated("left", 1)
+    assert selectors.current_rating(Article.objects.get()) is None
+
+
+def test_the_blind_panel_reads_in_one_query(django_assert_num_queries):
+    analysts = [staff_member("Bias analysts", f"analyst-{n}") for n in range(3)]
+    for article in (in_review(), in_review()):
+        for analyst in analysts:
+            assess(article, analyst)
+    with django_assert_num_queries(1):
+        seen = [
+            (a.article.title, a.analyst.username)
+            for a in selectors.assessments_visible_to(analysts[0])
+        ]
+    assert len(seen) == 6
