@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -359,3 +360,72 @@ def test_acting_on_commenters_is_refused_with_the_reason():
             email="a@example.org", standing="vip", user=member("Moderators")
         )
     assert not Commenter.objects.exists()
+
+
+def test_comments_stay_open_until_the_limit_and_close_at_it(settings):
+    settings.NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS = 30
+    published = timezone.now() - timedelta(days=29)
+    article = ArticleFactory(published_at=published)
+    assert comment_services.comments_open(article=article)
+    with time_machine.travel(published + timedelta(days=30), tick=False):
+        assert not comment_services.comments_open(article=article)
+
+
+def test_the_same_words_from_the_same_reader_on_another_article_are_a_new_comment():
+    first = create(article=ArticleFactory())
+    second = create(article=ArticleFactory())
+    assert second.pk != first.pk and Comment.objects.count() == 2
+
+
+def test_a_repeat_is_a_new_comment_once_the_window_has_passed_even_in_the_cache(settings):
+    settings.NEWSROOM_COMMENTS_DUPLICATE_SECONDS = 60
+    article = ArticleFactory()
+    first = create(article=article)
+    Comment.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        again = create(article=article)
+    assert again.pk is not None and again.pk != first.pk
+
+
+def test_a_reply_to_an_unpublished_comment_is_refused_on_the_parent_field():
+    parent = CommentFactory(status="pending")
+    with pytest.raises(ValidationError) as refused:
+        create(article=parent.article, parent=parent)
+    assert refused.value.message_dict == {"parent": ["You can only reply to a published comment."]}
+
+
+def test_every_decision_row_says_from_what_to_what_and_when():
+    moderator = member("Moderators")
+    rules = ModerationSettings.load()
+    rules.banned_words = "casino"
+    rules.save()
+    automatic = create(body="casino bonus")
+    screened_at = automatic.moderated_at
+    comment_approve(comment=automatic, user=moderator)
+    automatic.refresh_from_db()
+    by_rules, by_moderator = automatic.decisions.order_by("pk")
+    assert (by_rules.from_status, by_rules.to_status) == ("pending", "spam")
+    assert (by_moderator.from_status, by_moderator.to_status, by_moderator.reason) == (
+        "spam", "approved", ""
+    )  # fmt: skip
+    assert by_moderator.decided_at == automatic.moderated_at
+    assert by_rules.decided_at == screened_at < by_moderator.decided_at
+
+
+def test_refusals_say_why_in_full():
+    comment = CommentFactory(status=Comment.Status.PENDING)
+    with pytest.raises(PermissionDenied) as refused:
+        comment_approve(comment=comment, user=member("Journalists"))
+    assert str(refused.value) == "Moderating comments needs the moderate_comment permission."
+    with pytest.raises(ValidationError) as refused:
+        comment_moderate(comment=comment, status="pending", user=member("Moderators"))
+    assert refused.value.messages == ["“pending” is not a moderation decision."]
+    with pytest.raises(ValidationError) as refused:
+        comment_report(comment=comment, reporter_key="k", reason="spam")
+    assert refused.value.messages == ["Only published comments can be reported."]
+    with pytest.raises(ValidationError) as refused:
+        comment_services.comment_keep(comment=comment, user=member("Moderators"))
+    assert refused.value.messages == ["Only a published comment can be kept up."]
+    with pytest.raises(PermissionDenied) as refused:
+        comment_services.commenter_update(email="a@example.org", note="n", user=member("Editors"))
+    assert str(refused.value) == "Acting on commenters needs the moderate_comment permission."
