@@ -259,3 +259,36 @@ def test_moving_sections_or_delegations_is_an_edit_too(analysts, editor):
     ukraine.position, russia.position = russia.position, ukraine.position
     Delegation.objects.bulk_update([ukraine, russia], ["position"])
     assert needs_review(other)
+
+
+def test_the_re_review_check_says_whether_this_call_marked_the_rating(analysts, editor):
+    article = in_review()
+    assert services.rating_review_if_text_changed(article=article) is False  # no rating yet
+    assess(article, analysts[0])
+    publish(article, editor)
+    assert services.rating_review_if_text_changed(article=article) is False  # text unchanged
+    article.title = "A new headline"
+    article.save()
+    assert services.rating_review_if_text_changed(article=article) is True
+    assert services.rating_review_if_text_changed(article=article) is False  # marked already
+
+
+def test_an_assessment_the_model_refuses_says_why(analysts):
+    with pytest.raises(services.RatingError) as refused:
+        assess(in_review(), analysts[0], rationale="   ")
+    assert str(refused.value) == "This field cannot be blank."
+    assert not Assessment.objects.exists()
+
+
+@pytest.mark.parametrize("status", [S.DRAFT, S.ARCHIVED])
+def test_ratings_are_published_only_in_review_or_published(editor, status):
+    article = ArticleFactory(status=status)
+    with pytest.raises(services.RatingError) as refused:
+        publish(article, editor, override_reason="x")
+    assert str(refused.value) == "Ratings are published for articles in review or published."
+    assert not Rating.objects.exists()
+
+
+def test_a_rating_without_a_panel_records_no_panel_label(editor):
+    rating = publish(in_review(), editor, override_reason="Breaking news.")
+    assert (rating.panel_label, rating.analyst_count, rating.confidence) == ("", 0, "")
