@@ -14,7 +14,7 @@ LOCAL_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-development-only-not-
 # Backups go outside the project, one folder each; `make restore BACKUP=<folder>` puts one back.
 BACKUP_DIR ?= $(HOME)/newsroom-backups
 
-.PHONY: install run serve test test-postgres test-load test-e2e e2e-system-packages lint format clean backup restore bench
+.PHONY: install run serve test test-postgres test-load test-e2e e2e-system-packages lint format clean backup restore bench mutation
 
 install: $(STAMP)
 
@@ -76,6 +76,15 @@ $(E2E_NODE_MODULES): $(E2E)/package.json $(E2E)/package-lock.json
 	npm ci --prefix $(E2E) --ignore-scripts --no-audit --no-fund
 	touch $(E2E_NODE_MODULES)
 
+# Mutation testing of the services and selectors (not run by CI): see tests/mutation.py and
+# [tool.mutmut] in pyproject.toml. `make mutation` starts afresh; `make mutation MUTANTS="..."`
+# (names or globs, such as bias.services.x_rating_publish*) retests only those mutants of the
+# last run, say after new tests, and keeps its other results.
+MUTATION_CHILDREN ?= 2
+mutation: $(STAMP)
+	test -n "$(MUTANTS)" || rm -rf mutants
+	$(LOCAL_ENV) DATABASE_URL= $(PY) -m tests.mutation --max-children $(MUTATION_CHILDREN) $(MUTANTS)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -92,4 +101,4 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles $(E2E)/node_modules $(E2E)/artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles mutants $(E2E)/node_modules $(E2E)/artifacts

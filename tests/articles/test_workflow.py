@@ -113,6 +113,7 @@ def test_returning_to_the_author_needs_a_note(people):
     ],
 )
 def test_publish_gate_says_what_is_missing(people, changes, message):
+    changes = dict(changes)  # the parameters are shared by every run of the test in a process
     article = ArticleFactory(author=people["author"], status=S.DRAFT, published_at=None)
     RatingFactory(article=article)
     if changes.pop("sections", True):

@@ -3,11 +3,14 @@
 import pytest
 
 from articles import services as article_services
-from articles.models import Article
+from articles.models import Article, Delegation, Section
 from bias import services
 from bias.models import Assessment, Rating
 from tests.factories import (
     ArticleFactory,
+    DelegationFactory,
+    DelegationMemberFactory,
+    SectionFactory,
     staff_member,
 )
 from tests.helpers import assess, in_review, publish
@@ -219,3 +222,83 @@ def test_an_edit_to_the_text_marks_the_rating_for_re_review_and_the_gate_holds(a
     assert article_services.article_transition(
         article=article, target=S.PUBLISHED, user=editor
     ).is_public
+
+
+def rated_article_with_a_delegation(analyst, editor):
+    article = in_review()
+    SectionFactory(article=article, body="A second section.")
+    delegation = DelegationFactory(article=article, party="Ukraine")
+    DelegationMemberFactory(delegation=delegation, name="Rustem Umerov", is_head=True)
+    DelegationFactory(article=article, party="Russia")
+    assess(article, analyst)
+    publish(article, editor)
+    return article
+
+
+def needs_review(article) -> bool:
+    services.rating_review_if_text_changed(article=article)
+    return Rating.objects.current_for(article).needs_review
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda article: Article.objects.filter(pk=article.pk).update(title="A new headline"),
+        lambda article: Article.objects.filter(pk=article.pk).update(summary="A new summary."),
+        lambda article: article.sections.filter(body="A second section.").update(heading="New"),
+        lambda article: article.delegations.filter(party="Ukraine").update(notes="- Left early."),
+    ],
+    ids=["title", "summary", "section", "delegation"],
+)
+def test_any_edit_of_what_readers_read_sends_the_rating_back_for_review(analysts, editor, edit):
+    article = rated_article_with_a_delegation(analysts[0], editor)
+    assert not needs_review(article)
+    edit(article)
+    assert needs_review(Article.objects.get(pk=article.pk))
+
+
+def test_moving_sections_or_delegations_is_an_edit_too(analysts, editor):
+    article = rated_article_with_a_delegation(analysts[0], editor)
+    first, second = article.sections.order_by("position")
+    first.position, second.position = 5, 4
+    Section.objects.bulk_update([first, second], ["position"])
+    assert needs_review(article)
+
+    other = rated_article_with_a_delegation(analysts[1], editor)
+    ukraine, russia = other.delegations.order_by("position")
+    ukraine.position, russia.position = russia.position, ukraine.position
+    Delegation.objects.bulk_update([ukraine, russia], ["position"])
+    assert needs_review(other)
+
+
+def test_the_re_review_check_says_whether_this_call_marked_the_rating(analysts, editor):
+    article = in_review()
+    assert services.rating_review_if_text_changed(article=article) is False  # no rating yet
+    assess(article, analysts[0])
+    publish(article, editor)
+    assert services.rating_review_if_text_changed(article=article) is False  # text unchanged
+    article.title = "A new headline"
+    article.save()
+    assert services.rating_review_if_text_changed(article=article) is True
+    assert services.rating_review_if_text_changed(article=article) is False  # marked already
+
+
+def test_an_assessment_the_model_refuses_says_why(analysts):
+    with pytest.raises(services.RatingError) as refused:
+        assess(in_review(), analysts[0], rationale="   ")
+    assert str(refused.value) == "This field cannot be blank."
+    assert not Assessment.objects.exists()
+
+
+@pytest.mark.parametrize("status", [S.DRAFT, S.ARCHIVED])
+def test_ratings_are_published_only_in_review_or_published(editor, status):
+    article = ArticleFactory(status=status)
+    with pytest.raises(services.RatingError) as refused:
+        publish(article, editor, override_reason="x")
+    assert str(refused.value) == "Ratings are published for articles in review or published."
+    assert not Rating.objects.exists()
+
+
+def test_a_rating_without_a_panel_records_no_panel_label(editor):
+    rating = publish(in_review(), editor, override_reason="Breaking news.")
+    assert (rating.panel_label, rating.analyst_count, rating.confidence) == ("", 0, "")

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -299,3 +300,132 @@ def test_taking_down_a_reported_comment_rejects_it_and_says_why():
     assert not Comment.objects.reported().exists()
     with pytest.raises(ValidationError):
         comment_services.comment_keep(comment=comment, user=moderator)
+
+
+def test_a_decision_names_the_most_reported_reason_first():
+    comment = CommentFactory()
+    reported(comment, "off_topic", "spam", "spam")
+    comment_services.comment_take_down(comment=comment, user=member("Moderators"))
+    assert comment.decisions.get().reason == (
+        "Taken down after 3 reports: spam or advertising ×2, off topic ×1."
+    )
+
+
+def test_one_report_reads_in_the_singular():
+    comment = CommentFactory()
+    reported(comment, "spam")
+    comment_services.comment_keep(comment=comment, user=member("Moderators"))
+    assert comment.decisions.get().reason == "Kept up after 1 report: spam or advertising ×1."
+
+
+def test_keeping_a_comment_nobody_reported_says_only_that():
+    comment = CommentFactory()
+    comment_services.comment_keep(comment=comment, user=member("Moderators"))
+    assert comment.decisions.get().reason == "Kept up."
+
+
+def test_a_report_whose_reason_is_no_longer_offered_is_named_as_stored():
+    comment = CommentFactory()
+    CommentReport.objects.create(comment=comment, reporter_key="k", reason="Legacy")
+    comment_services.comment_take_down(comment=comment, user=member("Moderators"))
+    assert comment.decisions.get().reason == "Taken down after 1 report: legacy ×1."
+
+
+@pytest.mark.parametrize("status", ["pending", "rejected", "spam"])
+def test_only_a_published_comment_is_kept_up(status):
+    comment = CommentFactory(status=status)
+    with pytest.raises(ValidationError, match="Only a published comment can be kept up"):
+        comment_services.comment_keep(comment=comment, user=member("Moderators"))
+    assert Comment.objects.get(pk=comment.pk).status == status
+    assert not comment.decisions.exists()
+
+
+def test_a_change_of_standing_keeps_its_reason_trimmed_to_the_fields_length():
+    moderator = member("Moderators")
+    comment_services.commenter_update(
+        email="a@example.org", standing="banned", reason=f"  {'x' * 300}  ", user=moderator
+    )
+    comment_services.commenter_update(email="a@example.org", standing="good", user=moderator)
+    reasons = [change.reason for change in Commenter.objects.get().changes.order_by("pk")]
+    assert reasons == ["x" * 255, ""]
+
+
+def test_acting_on_commenters_is_refused_with_the_reason():
+    with pytest.raises(PermissionDenied, match="needs the moderate_comment permission"):
+        comment_services.commenter_update(
+            email="a@example.org", note="Hm.", user=member("Journalists")
+        )
+    with pytest.raises(ValidationError, match="“vip” is not a commenter standing"):
+        comment_services.commenter_update(
+            email="a@example.org", standing="vip", user=member("Moderators")
+        )
+    assert not Commenter.objects.exists()
+
+
+def test_comments_stay_open_until_the_limit_and_close_at_it(settings):
+    settings.NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS = 30
+    published = timezone.now() - timedelta(days=29)
+    article = ArticleFactory(published_at=published)
+    assert comment_services.comments_open(article=article)
+    with time_machine.travel(published + timedelta(days=30), tick=False):
+        assert not comment_services.comments_open(article=article)
+
+
+def test_the_same_words_from_the_same_reader_on_another_article_are_a_new_comment():
+    first = create(article=ArticleFactory())
+    second = create(article=ArticleFactory())
+    assert second.pk != first.pk and Comment.objects.count() == 2
+
+
+def test_a_repeat_is_a_new_comment_once_the_window_has_passed_even_in_the_cache(settings):
+    settings.NEWSROOM_COMMENTS_DUPLICATE_SECONDS = 60
+    article = ArticleFactory()
+    first = create(article=article)
+    Comment.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        again = create(article=article)
+    assert again.pk is not None and again.pk != first.pk
+
+
+def test_a_reply_to_an_unpublished_comment_is_refused_on_the_parent_field():
+    parent = CommentFactory(status="pending")
+    with pytest.raises(ValidationError) as refused:
+        create(article=parent.article, parent=parent)
+    assert refused.value.message_dict == {"parent": ["You can only reply to a published comment."]}
+
+
+def test_every_decision_row_says_from_what_to_what_and_when():
+    moderator = member("Moderators")
+    rules = ModerationSettings.load()
+    rules.banned_words = "casino"
+    rules.save()
+    automatic = create(body="casino bonus")
+    screened_at = automatic.moderated_at
+    comment_approve(comment=automatic, user=moderator)
+    automatic.refresh_from_db()
+    by_rules, by_moderator = automatic.decisions.order_by("pk")
+    assert (by_rules.from_status, by_rules.to_status) == ("pending", "spam")
+    assert (by_moderator.from_status, by_moderator.to_status, by_moderator.reason) == (
+        "spam", "approved", ""
+    )  # fmt: skip
+    assert by_moderator.decided_at == automatic.moderated_at
+    assert by_rules.decided_at == screened_at < by_moderator.decided_at
+
+
+def test_refusals_say_why_in_full():
+    comment = CommentFactory(status=Comment.Status.PENDING)
+    with pytest.raises(PermissionDenied) as refused:
+        comment_approve(comment=comment, user=member("Journalists"))
+    assert str(refused.value) == "Moderating comments needs the moderate_comment permission."
+    with pytest.raises(ValidationError) as refused:
+        comment_moderate(comment=comment, status="pending", user=member("Moderators"))
+    assert refused.value.messages == ["“pending” is not a moderation decision."]
+    with pytest.raises(ValidationError) as refused:
+        comment_report(comment=comment, reporter_key="k", reason="spam")
+    assert refused.value.messages == ["Only published comments can be reported."]
+    with pytest.raises(ValidationError) as refused:
+        comment_services.comment_keep(comment=comment, user=member("Moderators"))
+    assert refused.value.messages == ["Only a published comment can be kept up."]
+    with pytest.raises(PermissionDenied) as refused:
+        comment_services.commenter_update(email="a@example.org", note="n", user=member("Editors"))
+    assert str(refused.value) == "Acting on commenters needs the moderate_comment permission."
