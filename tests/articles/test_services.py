@@ -344,6 +344,69 @@ def test_an_article_holds_a_bounded_number_of_sections(journalist):
     assert article.sections.count() == 1
 
 
+def test_an_article_holds_exactly_its_bounds_and_not_one_more(journalist):
+    article = draft_by(journalist)  # one section already
+    sections = [SectionRow(None, "text", "", "A line.", n) for n in range(1, services.MAX_SECTIONS)]
+    members = tuple(
+        MemberRow(None, f"Member {n}", "", False, n) for n in range(services.MAX_MEMBERS)
+    )
+    delegations = [DelegationRow(None, "Party 0", "", 0, members=members)] + [
+        DelegationRow(None, f"Party {n}", "", n) for n in range(1, services.MAX_DELEGATIONS)
+    ]
+    services.article_save_body(
+        article=article, user=journalist, sections=sections, delegations=delegations
+    )
+    assert article.sections.count() == services.MAX_SECTIONS
+    assert article.delegations.count() == services.MAX_DELEGATIONS
+    full = article.delegations.get(party="Party 0")
+    assert full.members.count() == services.MAX_MEMBERS
+
+    for one_more in (
+        {"sections": [SectionRow(None, "text", "", "One more.", 99)], "delegations": []},
+        {"sections": [], "delegations": [DelegationRow(None, "One more", "", 99)]},
+        {
+            "sections": [],
+            "delegations": [
+                DelegationRow(
+                    full.pk, "Party 0", "", 0, members=(MemberRow(None, "One more", "", False, 99),)
+                )
+            ],
+        },
+    ):
+        with pytest.raises(services.WorkflowError, match="at most"):
+            services.article_save_body(article=article, user=journalist, **one_more)
+    assert article.sections.count() == services.MAX_SECTIONS
+    assert article.delegations.count() == services.MAX_DELEGATIONS
+    assert full.members.count() == services.MAX_MEMBERS
+
+
+def test_the_sections_hold_exactly_the_most_characters_and_not_one_more(journalist):
+    article = ArticleFactory(author=journalist, status=S.DRAFT, published_at=None)
+    per_section = services.MAX_BODY_LENGTH // 5
+    word = "a" * 9 + " "  # ten characters; Markdown allows each section its own bound
+    full = [
+        SectionRow(None, "text", "", (word * (per_section // 10)).rstrip() + ".", n)
+        for n in range(5)
+    ]
+    assert sum(len(row.body) for row in full) == services.MAX_BODY_LENGTH
+    services.article_save_body(article=article, user=journalist, sections=full, delegations=[])
+    assert article.sections.count() == 5
+    one_more = [SectionRow(None, "text", "", "b", 5)]
+    with pytest.raises(services.WorkflowError, match="100,001 characters together"):
+        services.article_save_body(
+            article=article, user=journalist, sections=one_more, delegations=[]
+        )
+    assert article.sections.count() == 5
+
+
+def test_a_credited_and_licensed_lead_image_lets_the_article_through(editor, settings):
+    settings.NEWSROOM_REQUIRE_BIAS_RATING = False
+    article = draft_by(editor, lead_image=ImageFactory())
+    assert services.article_publish_gate(article) == []
+    article.lead_image.license = ""
+    assert services.article_publish_gate(article) == ["a licence for the lead image"]
+
+
 # article_edit: what one save of the article's page does
 
 

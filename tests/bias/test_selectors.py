@@ -71,7 +71,7 @@ def test_awaiting_sign_off_is_what_the_panel_rated_and_no_editor_signed_off(anno
     waiting, signed, unassessed = in_review(), in_review(), in_review()
     assess(waiting, analyst)
     assess(signed, analyst)
-    publish(signed, editor)
+    publish(signed, editor, panel_reason="One analyst is enough for this test.")
     articles = Article.objects.all()
     if annotated:
         articles = selectors.with_rating_state(articles)

@@ -231,7 +231,7 @@ def rated_article_with_a_delegation(analyst, editor):
     DelegationMemberFactory(delegation=delegation, name="Rustem Umerov", is_head=True)
     DelegationFactory(article=article, party="Russia")
     assess(article, analyst)
-    publish(article, editor)
+    publish(article, editor, panel_reason=ONE)
     return article
 
 
@@ -275,7 +275,7 @@ def test_the_re_review_check_says_whether_this_call_marked_the_rating(analysts, 
     article = in_review()
     assert services.rating_review_if_text_changed(article=article) is False  # no rating yet
     assess(article, analysts[0])
-    publish(article, editor)
+    publish(article, editor, panel_reason=ONE)
     assert services.rating_review_if_text_changed(article=article) is False  # text unchanged
     article.title = "A new headline"
     article.save()

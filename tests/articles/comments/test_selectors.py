@@ -62,8 +62,9 @@ def test_replies_at_the_same_moment_keep_the_order_they_were_written_in():
     top = CommentFactory()
     replies = [CommentFactory(article=top.article, parent=top) for _ in range(3)]
     Comment.objects.update(created_at=timezone.now())
-    [thread] = selectors.comment_threads(article=top.article)
-    assert thread == top and thread.thread == replies
+    for newest_first in (False, True):
+        [thread] = selectors.comment_page(article=top.article, newest_first=newest_first).threads
+        assert thread == top and thread.thread == replies
 
 
 def test_a_queue_card_shows_open_reports_most_frequent_first_and_who_wrote_it(
