@@ -5,7 +5,7 @@ from nested_admin.formsets import NestedInlineFormSet
 from taggit.models import Tag
 
 from articles import workflow
-from articles.models import Article, Delegation, DelegationMember, Section
+from articles.models import Article, Correction, Delegation, DelegationMember, Section
 from articles.services import (
     MAX_BODY_LENGTH,
     DelegationRow,
@@ -55,12 +55,32 @@ class ArticleAdminForm(forms.ModelForm):
         max_length=2000,
         validators=[validate_visible],
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown, dated, at the end of the published article. It cannot be removed.",
+        help_text="Shown, dated, at the end of the published article and on the corrections "
+        "page. It cannot be removed.",
+    )
+    correction_kind = forms.ChoiceField(
+        label="Kind of note",
+        choices=Correction.Kind.choices,
+        initial=Correction.Kind.CORRECTION,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="A correction says the article was wrong; a clarification, that it could "
+        "be misread.",
     )
 
     class Meta:
         model = Article
-        fields = ["title", "slug", "summary", "tags", "lead_image", "comments_enabled"]
+        fields = [
+            "title",
+            "slug",
+            "article_type",
+            "summary",
+            "backstory",
+            "tags",
+            "lead_image",
+            "comments_enabled",
+        ]
+        widgets = {"backstory": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,9 +89,15 @@ class ArticleAdminForm(forms.ModelForm):
             article.author_id = article.author_id or getattr(self.user, "pk", None)
         else:
             self.fields["loaded_version"].initial = article.version
+        # A post without a type keeps the article's (a new one's is reporting).
+        if "article_type" in self.fields:  # not in a read-only view
+            self.fields["article_type"].required = False
         self.fields["transition"].choices = [("", "Save only")] + [
             (t.target, t.action) for t in workflow.allowed_transitions(self.user, article)
         ]
+
+    def clean_article_type(self):
+        return self.cleaned_data.get("article_type") or self.instance.article_type
 
     def clean_tags(self):
         names = self.cleaned_data["tags"]

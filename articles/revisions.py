@@ -14,7 +14,7 @@ from reversion.models import Version
 
 from articles.models import Article, Delegation, DelegationMember, Section
 
-ARTICLE_FIELDS = ["title", "summary", "lead_image"]
+ARTICLE_FIELDS = ["title", "summary", "article_type", "backstory", "lead_image"]
 SECTION_FIELDS = ["article", "kind", "heading", "body", "position"]
 DELEGATION_FIELDS = ["article", "party", "notes", "position"]
 MEMBER_FIELDS = ["delegation", "name", "role", "is_head", "position"]
@@ -44,6 +44,9 @@ class Snapshot:
         return {
             "Title": self.article["title"],
             "Summary": self.article["summary"],
+            # Revisions kept before the article had them hold neither.
+            "Type": self.article.get("article_type", ""),
+            "How we reported this": self.article.get("backstory", ""),
             "Sections": sections,
             "Delegations": delegations,
         }

@@ -37,7 +37,7 @@ def json_ld(soup) -> dict:
 def test_seed_article_json_ld_names_the_image_credit_and_licence(client):
     article, _ = load_seed_article()
     data = json_ld(head(client, article.get_absolute_url()))
-    assert data["@context"] == "https://schema.org" and data["@type"] == "NewsArticle"
+    assert data["@context"] == "https://schema.org" and data["@type"] == "ReportageNewsArticle"
     assert data["headline"] == seed.TITLE
     assert data["description"] == seed.SUMMARY
     assert data["datePublished"] == "2025-05-16T07:00:00+00:00"
@@ -52,8 +52,10 @@ def test_seed_article_json_ld_names_the_image_credit_and_licence(client):
     assert image["url"].startswith("http://testserver/media/renditions/")
     assert image["width"] > 0 and image["height"] > 0
     publisher = data["publisher"]
-    assert publisher["@type"] == "Organization" and publisher["name"] == "Newsroom"
+    assert publisher["@type"] == "NewsMediaOrganization" and publisher["name"] == "Newsroom"
     assert publisher["logo"]["url"].startswith("http://testserver/static/")
+    assert publisher["correctionsPolicy"] == "http://testserver/standards/corrections/"
+    assert publisher["publishingPrinciples"] == "http://testserver/standards/"
     canonical = f"http://testserver/articles/{seed.SLUG}/"
     assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": canonical}
     assert set(data["keywords"]) == set(seed.TAGS)

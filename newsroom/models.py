@@ -1,0 +1,3 @@
+from newsroom.standards.models import Standard, StandardsPage
+
+__all__ = ["Standard", "StandardsPage"]
