@@ -21,6 +21,9 @@ def share_rendition(image: Image | None) -> Rendition | None:
 
 
 def copyright_notice(image: Image) -> str:
+    """The rights holder's own notice when the image has one; else one made from its credit."""
+    if image.copyright_notice:
+        return image.copyright_notice
     if image.license_choice in FREE_LICENSES:
         return image.license_choice.label
     holder = image.credit or image.source
