@@ -24,7 +24,15 @@ def image_tag(image: Image, *, width: int):
 
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
-    list_display = ("thumbnail", "alt_text", "credit_line", "license", "dimensions", "created_at")
+    list_display = (
+        "thumbnail",
+        "alt_text",
+        "credit_line",
+        "license",
+        "credentials_state",
+        "dimensions",
+        "created_at",
+    )
     list_filter = ("license",)
     search_fields = ("alt_text", "caption", "credit", "source")
     formfield_overrides = {
@@ -79,6 +87,11 @@ class ImageAdmin(admin.ModelAdmin):
     @admin.display(description="Size")
     def dimensions(self, obj):
         return f"{obj.width} × {obj.height}" if obj.width else "—"
+
+    @admin.display(description="Content Credentials")
+    def credentials_state(self, obj):
+        credentials = obj.credentials
+        return credentials.state_label.capitalize() if credentials else "—"
 
     @admin.display(description="In the file's metadata")
     def file_credits(self, obj):
