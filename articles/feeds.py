@@ -158,8 +158,8 @@ class LatestArticlesFeed(Feed):
 
 
 def corrected_categories(article) -> list[tuple[str, str]]:
-    """ "Corrected" (or "Clarified" when all its notes are clarifications), a category under
-    the domain "corrections", on an item with notes to readers, for readers to mark it."""
+    """The category that marks an item with notes to readers, under the domain
+    "corrections": "Corrected", or "Clarified" when all its notes are clarifications."""
     kinds = {correction.kind for correction in article.corrections.all()}
     if not kinds:
         return []

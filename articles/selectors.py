@@ -68,7 +68,8 @@ def article_page_context(article: Article) -> dict:
 
 
 def corrections_heading(corrections: list[Correction]) -> str:
-    """ "Corrections", "Clarifications", or both, as the article's notes to readers are."""
+    """The heading over the article's notes to readers: "Corrections", "Clarifications",
+    or "Corrections and clarifications", as the notes are."""
     kinds = {correction.kind for correction in corrections}
     if kinds == {Correction.Kind.CLARIFICATION}:
         return "Clarifications"

@@ -95,10 +95,6 @@ def image_delete(*, image: Image) -> None:
     logger.info("image %s deleted with %d files", image_id, len(names))
 
 
-# The image's fields a file's credits may fill, with what each is filled from.
-PREFILLED_FIELDS = ("credit", "license", "source", "source_url", "copyright_notice")
-
-
 def _read_provenance(image: Image) -> bytes:
     """Read what the uploaded file says of itself before it is re-encoded: its credits fill
     the blank credit fields (the licence only while it is the default), its Content
