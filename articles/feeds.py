@@ -5,22 +5,26 @@ from hashlib import sha256
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Max, Q
+from django.db.models import Max, Prefetch, Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.views.decorators.http import condition, require_safe
 from taggit.models import Tag
 
 from articles import hooks
-from articles.models import LAST_CHANGED, Article, public_q
+from articles.metadata import last_modified
+from articles.models import LAST_CHANGED, Article, Correction, public_q
 from articles.page_cache import cache_page_for_readers
 from articles.selectors import articles_for_listing, articles_tagged, with_details
 from newsroom.release import fingerprint
 
 MEDIA_NAMESPACE = "http://search.yahoo.com/mrss/"
+# The domain of the category that marks a corrected item: the corrections page.
+CORRECTIONS_DOMAIN = "corrections"
 # The enclosure: the JPEG or PNG rendition closest to this width.
 ENCLOSURE_WIDTH = 960
 
@@ -89,7 +93,10 @@ class LatestArticlesFeed(Feed):
         return articles_for_listing()
 
     def items(self, source):
-        articles = list(with_details(self.articles(source))[: settings.NEWSROOM_FEED_SIZE])
+        articles = with_details(self.articles(source)).prefetch_related(
+            Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "pk"))
+        )
+        articles = list(articles[: settings.NEWSROOM_FEED_SIZE])
         if source.tag is not None and not articles:
             # As on the tag page: a tag only unpublished articles carry stays hidden.
             raise Http404("No published articles carry this tag.")
@@ -115,13 +122,18 @@ class LatestArticlesFeed(Feed):
     def item_description(self, article):
         paragraphs = [article.summary]
         paragraphs += [line for added in article.feed_additions for line in added.lines]
+        paragraphs += [
+            f"{correction.get_kind_display()} ({date_format(correction.created_at, 'j F Y')}): "
+            f"{correction.note}"
+            for correction in article.corrections.all()
+        ]
         return "".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs)
 
     def item_pubdate(self, article):
         return article.published_at
 
     def item_updateddate(self, article):
-        return article.last_changed
+        return last_modified(article, list(article.corrections.all()))
 
     def item_author_name(self, article):
         return article.byline
@@ -138,10 +150,21 @@ class LatestArticlesFeed(Feed):
     def item_extra_kwargs(self, article):
         return {
             "domain_categories": [
-                category for added in article.feed_additions for category in added.categories
+                *corrected_categories(article),
+                *(category for added in article.feed_additions for category in added.categories),
             ],
             "media": article.feed_media,
         }
+
+
+def corrected_categories(article) -> list[tuple[str, str]]:
+    """The category that marks an item with notes to readers, under the domain
+    "corrections": "Corrected", or "Clarified" when all its notes are clarifications."""
+    kinds = {correction.kind for correction in article.corrections.all()}
+    if not kinds:
+        return []
+    label = "Corrected" if Correction.Kind.CORRECTION in kinds else "Clarified"
+    return [(label, CORRECTIONS_DOMAIN)]
 
 
 class TagFeed(LatestArticlesFeed):
@@ -182,6 +205,7 @@ def feeds_last_modified(request, *args, **kwargs):
         public = public_q()
         latest = {
             "published": Max(LAST_CHANGED, filter=public),
+            "corrected": Max("corrections__created_at", filter=public),
             "withdrawn": Max(
                 "status_changes__created_at",
                 filter=Q(status_changes__from_status=Article.Status.PUBLISHED),

@@ -7,7 +7,7 @@ from nested_admin.formsets import NestedInlineFormSet
 from taggit.models import Tag
 
 from articles import workflow
-from articles.models import Article, Delegation, DelegationMember, Section
+from articles.models import Article, Correction, Delegation, DelegationMember, Section
 from articles.services import (
     MAX_BODY_LENGTH,
     DelegationRow,
@@ -57,12 +57,32 @@ class ArticleAdminForm(forms.ModelForm):
         max_length=2000,
         validators=[validate_visible],
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown, dated, at the end of the published article. It cannot be removed.",
+        help_text="Shown, dated, at the end of the published article and on the corrections "
+        "page. It cannot be removed.",
+    )
+    correction_kind = forms.ChoiceField(
+        label="Kind of note",
+        choices=Correction.Kind.choices,
+        initial=Correction.Kind.CORRECTION,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="A correction says the article was wrong; a clarification, that it could "
+        "be misread.",
     )
 
     class Meta:
         model = Article
-        fields = ["title", "slug", "summary", "tags", "lead_image", "comments_enabled"]
+        fields = [
+            "title",
+            "slug",
+            "article_type",
+            "summary",
+            "backstory",
+            "tags",
+            "lead_image",
+            "comments_enabled",
+        ]
+        widgets = {"backstory": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,6 +91,9 @@ class ArticleAdminForm(forms.ModelForm):
             article.author_id = article.author_id or getattr(self.user, "pk", None)
         else:
             self.fields["loaded_version"].initial = article.version
+        # A post without a type keeps the article's (a new one's is reporting).
+        if "article_type" in self.fields:  # not in a read-only view
+            self.fields["article_type"].required = False
         self.fields["transition"].choices = [("", "Save only")] + [
             (t.target, t.action) for t in workflow.allowed_transitions(self.user, article)
         ]
@@ -98,6 +121,9 @@ class ArticleAdminForm(forms.ModelForm):
         for field in RESOLVABLE:
             if field in self.fields and self.data.get(f"resolve_{field}") == "theirs":
                 cleaned[field] = _stored_value(stored, field)
+
+    def clean_article_type(self):
+        return self.cleaned_data.get("article_type") or self.instance.article_type
 
     def clean_tags(self):
         names = self.cleaned_data["tags"]
@@ -150,7 +176,16 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 # The article's own fields an editor may resolve, one by one, after a refused stale save.
-RESOLVABLE = ("title", "slug", "summary", "tags", "lead_image", "comments_enabled")
+RESOLVABLE = (
+    "title",
+    "slug",
+    "summary",
+    "article_type",
+    "backstory",
+    "tags",
+    "lead_image",
+    "comments_enabled",
+)
 
 
 def _shown(field: str, value) -> str:
@@ -158,6 +193,8 @@ def _shown(field: str, value) -> str:
         return ", ".join(sorted(value or [], key=str.lower))
     if field == "comments_enabled":
         return "open" if value else "closed"
+    if field == "article_type" and value in Article.Type.values:
+        return Article.Type(value).label
     return "" if value is None else str(value)
 
 

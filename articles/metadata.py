@@ -1,18 +1,19 @@
 """What search engines and link previews read from a public page: canonical
-address, OpenGraph and Twitter card tags, and schema.org NewsArticle JSON-LD.
+address, OpenGraph and Twitter card tags, and schema.org NewsArticle JSON-LD
+(of the article's type, with its corrections, its lead image's licence and the
+site as a NewsMediaOrganization naming its policies).
 
 Built only from what the page has already loaded, so it costs no query.
 """
 
 from django.conf import settings
-from django.templatetags.static import static
 
-from articles.models import Article, Image, License, Rendition
+from articles.models import Article, Correction, Image, License, Rendition
+from newsroom.standards.pages import news_media_organization
 
 # Link previews want a wide JPEG or PNG: the rendition closest to this width.
 SHARE_IMAGE_WIDTH = 1200
 FREE_LICENSES = {License.PUBLIC_DOMAIN, License.CC0}
-PUBLISHER_LOGO = "favicon.svg"
 
 
 def share_rendition(image: Image | None) -> Rendition | None:
@@ -20,6 +21,9 @@ def share_rendition(image: Image | None) -> Rendition | None:
 
 
 def copyright_notice(image: Image) -> str:
+    """The rights holder's own notice when the image has one; else one made from its credit."""
+    if image.copyright_notice:
+        return image.copyright_notice
     if image.license_choice in FREE_LICENSES:
         return image.license_choice.label
     holder = image.credit or image.source
@@ -27,9 +31,14 @@ def copyright_notice(image: Image) -> str:
 
 
 def image_object(request, image: Image, rendition: Rendition) -> dict:
+    """The picture with its rights, as Google Images reads image licence metadata: it goes
+    by `contentUrl` to the picture the rights are about, then `license` (the deed),
+    `acquireLicensePage` (where to license it), `creditText`, `creator`, `copyrightNotice`."""
+    address = request.build_absolute_uri(rendition.file.url)
     data = {
         "@type": "ImageObject",
-        "url": request.build_absolute_uri(rendition.file.url),
+        "contentUrl": address,
+        "url": address,
         "width": rendition.width,
         "height": rendition.height,
         "caption": image.caption or image.alt_text,
@@ -40,34 +49,59 @@ def image_object(request, image: Image, rendition: Rendition) -> dict:
         data["license"] = image.license_choice.url
     if image.source_url:
         data["acquireLicensePage"] = image.source_url
+    if creator := (image.credits_in_file or {}).get("creator"):
+        # IPTC's Creator is the photographer, a person (the credit may be an agency).
+        data["creator"] = {"@type": "Person", "name": creator}
     return data
 
 
+def organization(request) -> dict:
+    """The site as a schema.org NewsMediaOrganization, for the home page's JSON-LD."""
+    return {"@context": "https://schema.org", **news_media_organization(request)}
+
+
+def correction_comment(correction: Correction) -> dict:
+    """A correction, or a clarification, as schema.org's CorrectionComment."""
+    text = correction.note
+    if correction.kind == Correction.Kind.CLARIFICATION:
+        text = f"{correction.get_kind_display()}: {text}"
+    return {
+        "@type": "CorrectionComment",
+        "text": text,
+        "datePublished": correction.created_at.isoformat(),
+    }
+
+
+def last_modified(article: Article, corrections: list[Correction]):
+    """When the article last changed for a reader, its corrections counted."""
+    return max([article.last_changed, *(correction.created_at for correction in corrections)])
+
+
 def news_article(request, article: Article, *, canonical_url: str, tags: list[str]) -> dict:
-    """The article as a schema.org NewsArticle."""
-    logo_url = request.build_absolute_uri(static(PUBLISHER_LOGO))
+    """The article as a schema.org NewsArticle of its type (ReportageNewsArticle, ...)."""
+    corrections = list(article.corrections.all())
     data = {
         "@context": "https://schema.org",
-        "@type": "NewsArticle",
+        "@type": Article.Type(article.article_type).schema_type,
         "headline": article.title,
         "description": article.summary,
         "datePublished": article.published_at.isoformat(),
-        "dateModified": article.last_changed.isoformat(),
+        "dateModified": last_modified(article, corrections).isoformat(),
         "author": [{"@type": "Person", "name": article.byline}],
-        "publisher": {
-            "@type": "Organization",
-            "name": settings.NEWSROOM_SITE_NAME,
-            "logo": {"@type": "ImageObject", "url": logo_url},
-        },
+        "publisher": news_media_organization(request),
         "mainEntityOfPage": {"@type": "WebPage", "@id": canonical_url},
         "url": canonical_url,
         "inLanguage": settings.LANGUAGE_CODE,
     }
+    if article.backstory:
+        data["backstory"] = article.backstory
     if tags:
         data["keywords"] = tags
     rendition = share_rendition(article.lead_image)
     if rendition is not None:
         data["image"] = [image_object(request, article.lead_image, rendition)]
+    if corrections:
+        data["correction"] = [correction_comment(correction) for correction in corrections]
     return data
 
 
@@ -87,7 +121,7 @@ def article_metadata(request, article: Article) -> dict:
             "height": rendition.height,
             "alt": article.lead_image.alt_text,
         },
-        "modified_at": article.last_changed,
+        "modified_at": last_modified(article, list(article.corrections.all())),
         "tag_names": tags,
         "news_article": news_article(request, article, canonical_url=canonical_url, tags=tags),
     }

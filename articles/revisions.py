@@ -18,7 +18,7 @@ from reversion.models import Version
 from articles.markdown import render_markdown
 from articles.models import Article, Delegation, DelegationMember, Section
 
-ARTICLE_FIELDS = ["title", "summary", "lead_image"]
+ARTICLE_FIELDS = ["title", "summary", "article_type", "backstory", "lead_image"]
 SECTION_FIELDS = ["article", "kind", "heading", "body", "position"]
 DELEGATION_FIELDS = ["article", "party", "notes", "position"]
 MEMBER_FIELDS = ["delegation", "name", "role", "is_head", "position"]
@@ -90,6 +90,9 @@ def compare(older: Snapshot, newer: Snapshot) -> list[BlockDiff]:
     blocks = [
         _block("Title", [older.article["title"]], [newer.article["title"]]),
         _block("Summary", [older.article["summary"]], [newer.article["summary"]]),
+        # Revisions kept before the article had a type and a backstory hold neither.
+        _block("Type", [_type(older)], [_type(newer)]),
+        _block("How we reported this", _plain_lines(older), _plain_lines(newer)),
     ]
     for before, after in _paired(older.sections, newer.sections):
         heading = (after or before)["heading"]
@@ -137,6 +140,16 @@ def _paired(old_rows: list[dict], new_rows: list[dict]) -> list[tuple[dict | Non
 BLOCK_END = re.compile(r"</(?:p|li|h\d|blockquote|pre)>|<br\s*/?>", re.IGNORECASE)
 LIST_ITEM = re.compile(r"<li[^>]*>", re.IGNORECASE)
 TAG = re.compile(r"<[^>]+>")
+
+
+def _type(snapshot: Snapshot) -> str:
+    value = snapshot.article.get("article_type", "")
+    return Article.Type(value).label if value in Article.Type.values else value
+
+
+def _plain_lines(snapshot: Snapshot) -> list[str]:
+    """The backstory (plain text, a paragraph per line on the page)."""
+    return [line.strip() for line in snapshot.article.get("backstory", "").splitlines() if line]
 
 
 def _rendered_lines(markdown: str) -> list[str]:

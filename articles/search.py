@@ -1,7 +1,8 @@
 """Full-text search over public articles.
 
 On PostgreSQL each article keeps a weighted search vector (title A, summary B,
-sections C) in a GIN-indexed column, matched with `websearch_to_tsquery`, so
+sections, delegations' parties and notes, and their members' names and roles C) in a
+GIN-indexed column, matched with `websearch_to_tsquery`, so
 that any punctuation a reader types is plain input rather than query syntax.
 Elsewhere (SQLite) a plain case-insensitive match stands in.
 """
@@ -36,10 +37,11 @@ from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article, Section
+from articles.models import Article, Delegation, DelegationMember, Section
 
 MAX_QUERY_LENGTH = 200
-# The SQLite fallback matches at most this many words, each one a LIKE over three columns.
+# The SQLite fallback matches at most this many words, each one a LIKE over the title, the
+# summary, the sections, the delegations and their members.
 MAX_FALLBACK_TERMS = 8
 # Markers around highlighted words, chosen so that no escaping touches them.
 START_MARK = "\x02"
@@ -83,6 +85,41 @@ def _sections_text():
     )
 
 
+def _joined(rows: QuerySet, text, order_by: tuple) -> Coalesce:
+    """The `text` of each of these rows of one article, in page order, as one text (a subquery)."""
+    return Coalesce(
+        Subquery(
+            rows.order_by()
+            .values("article")
+            .annotate(text=StringAgg(text, delimiter="\n", order_by=order_by))
+            .values("text")
+        ),
+        Value(""),
+        output_field=TextField(),
+    )
+
+
+def _delegations_text():
+    """One article's delegations: each party's name and notes, in page order (a subquery)."""
+    return _joined(
+        Delegation.objects.filter(article=OuterRef("pk")),
+        Concat("party", Value("\n"), "notes", output_field=TextField()),
+        ("position", "pk"),
+    )
+
+
+def _members_text():
+    """The names and roles of the members of one article's delegations (a subquery)."""
+    members = DelegationMember.objects.filter(delegation__article=OuterRef("pk")).annotate(
+        article=F("delegation__article")
+    )
+    return _joined(
+        members,
+        Concat("name", Value(", "), "role", output_field=TextField()),
+        ("delegation__position", "position", "pk"),
+    )
+
+
 def search_vector():
     """The weighted vector of an article, as an expression for UPDATE ... SET."""
     config = settings.NEWSROOM_SEARCH_CONFIG
@@ -90,6 +127,8 @@ def search_vector():
         SearchVector("title", weight="A", config=config)
         + SearchVector("summary", weight="B", config=config)
         + SearchVector(_sections_text(), weight="C", config=config)
+        + SearchVector(_delegations_text(), weight="C", config=config)
+        + SearchVector(_members_text(), weight="C", config=config)
     )
 
 
@@ -118,7 +157,16 @@ def _full_text(articles: QuerySet, query: str) -> QuerySet:
         .annotate(
             rank=SearchRank(F("search_vector"), search_query),
             search_snippet=SearchHeadline(
-                Concat("summary", Value("\n"), _sections_text(), output_field=TextField()),
+                Concat(
+                    "summary",
+                    Value("\n"),
+                    _sections_text(),
+                    Value("\n"),
+                    _delegations_text(),
+                    Value("\n"),
+                    _members_text(),
+                    output_field=TextField(),
+                ),
                 search_query,
                 config=config,
                 start_sel=START_MARK,
@@ -142,7 +190,24 @@ def _fallback(articles: QuerySet, query: str) -> QuerySet:
 
     def anywhere(term):
         in_sections = Exists(Section.objects.filter(article=OuterRef("pk"), body__icontains=term))
-        return Q(title__icontains=term) | Q(summary__icontains=term) | in_sections
+        in_delegations = Exists(
+            Delegation.objects.filter(
+                Q(party__icontains=term) | Q(notes__icontains=term), article=OuterRef("pk")
+            )
+        )
+        in_members = Exists(
+            DelegationMember.objects.filter(
+                Q(name__icontains=term) | Q(role__icontains=term),
+                delegation__article=OuterRef("pk"),
+            )
+        )
+        return (
+            Q(title__icontains=term)
+            | Q(summary__icontains=term)
+            | in_sections
+            | in_delegations
+            | in_members
+        )
 
     in_title = reduce(and_, (Q(title__icontains=term) for term in terms))
     return (

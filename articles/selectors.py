@@ -5,7 +5,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from articles import hooks
-from articles.models import Article, Section, StatusChange
+from articles.models import Article, Correction, Section, StatusChange, public_q
 from articles.permissions import can_publish, can_write
 
 
@@ -54,15 +54,38 @@ def article_page_context(article: Article) -> dict:
         sections.append(
             Section(article=article, kind=Section.Kind.DELEGATIONS, heading="Delegations")
         )
+    corrections = list(article.corrections.all())
     context = {
         "article": article,
         "sections": sections,
         "delegations": delegations,
-        "corrections": list(article.corrections.all()),
+        "corrections": corrections,
+        "corrections_heading": corrections_heading(corrections),
     }
     for more in hooks.page_context:
         context.update(more(article))
     return context
+
+
+def corrections_heading(corrections: list[Correction]) -> str:
+    """The heading over the article's notes to readers: "Corrections", "Clarifications",
+    or "Corrections and clarifications", as the notes are."""
+    kinds = {correction.kind for correction in corrections}
+    if kinds == {Correction.Kind.CLARIFICATION}:
+        return "Clarifications"
+    if Correction.Kind.CLARIFICATION in kinds:
+        return "Corrections and clarifications"
+    return "Corrections"
+
+
+def corrections_for_listing() -> QuerySet:
+    """Every correction and clarification of a public article, newest first (/corrections/)."""
+    return (
+        Correction.objects.filter(public_q("article__"))
+        .select_related("article")
+        .only("kind", "note", "created_at", "article__slug", "article__title")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def articles_for_listing():

@@ -66,6 +66,9 @@ def from_snapshot(article: Article, old: Snapshot) -> dict:
         title=old.article["title"],
         summary=old.article["summary"],
         lead_image_id=old.article.get("lead_image_id"),
+        # Revisions kept before the article had a type and a backstory hold neither.
+        article_type=old.article.get("article_type", article.article_type),
+        backstory=old.article.get("backstory", ""),
     )
     sections = [
         section(row["kind"], row.get("heading", ""), row["body"], row["position"])
@@ -128,7 +131,12 @@ def from_form(stored: Article | None, data, *, author) -> dict:
         author=stored.author if stored else author,
         title=(data.get("title") or "")[:200],
         summary=(data.get("summary") or "")[:600],
+        backstory=(data.get("backstory") or "")[:2000],
     )
+    if data.get("article_type") in Article.Type.values:
+        shown.article_type = data["article_type"]
+    elif stored is not None:
+        shown.article_type = stored.article_type
     image = _number(data.get("lead_image"), None)
     if image is not None and stored is not None and image != stored.lead_image_id:
         from articles.models import Image

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
     path("preview/<str:token>/", views.shared_preview, name="preview"),
     path("", include("articles.comments.urls")),
     path("feeds/latest/", feeds.latest_feed, name="feed_latest"),

@@ -239,6 +239,10 @@ class HomeView(ArticleListView):
     def get_queryset(self):
         return self.filter_listing(selectors.articles_for_listing())
 
+    def get_context_data(self, **kwargs):
+        # The site as a news organization, with the address of each of its policies.
+        return super().get_context_data(organization=metadata.organization(self.request), **kwargs)
+
 
 @method_decorator(cache_page_for_readers(query=listing_query), name="dispatch")
 class TagView(ArticleListView):
@@ -274,4 +278,28 @@ class SearchView(ArticleListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(query=self.query, **kwargs)
         search.add_snippets(context["articles"], query=self.query)
+        return context
+
+
+@method_decorator(cache_page_for_readers(query=("page",)), name="dispatch")
+class CorrectionsView(ListView):
+    """Every correction and clarification of a public article, newest first, paginated.
+
+    Adding one sends `article_changed` for a published article, which moves the listings on;
+    so does a withdrawal, which takes the article's corrections off this page.
+    """
+
+    template_name = "articles/corrections.html"
+    context_object_name = "corrections"
+    http_method_names = ["get", "head"]
+
+    def get_queryset(self):
+        return selectors.corrections_for_listing()
+
+    def get_paginate_by(self, queryset):
+        return settings.NEWSROOM_PAGE_SIZE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["canonical_url"] = metadata.listing_canonical_url(self.request, context["page_obj"])
         return context

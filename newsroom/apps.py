@@ -4,7 +4,8 @@ from taggit import apps as taggit_apps
 
 
 class NewsroomConfig(AppConfig):
-    """The site as a whole: what spans both apps (the demo content, shared template tags)."""
+    """The site as a whole: what spans both apps (the demo content, shared template tags)
+    and the newsroom's standards pages."""
 
     name = "newsroom"
     verbose_name = "Newsroom"
@@ -14,6 +15,7 @@ class NewsroomConfig(AppConfig):
         from newsroom import notifications
 
         notifications.connect()
+        from newsroom.standards import admin  # noqa: F401 - registers the standards pages
 
 
 class NewsroomAdminConfig(admin_apps.AdminConfig):

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 
+from newsroom.standards.pages import standards_links, standards_urls
+
 
 @lru_cache(maxsize=1)
 def site_links() -> dict:
@@ -13,9 +15,12 @@ def site_links() -> dict:
         "home_url": reverse("articles:home"),
         "methodology_url": reverse("bias:methodology"),
         "search_url": reverse("articles:search"),
+        "corrections_url": reverse("articles:corrections"),
         "latest_feed_url": reverse("articles:feed_latest"),
         "favicon_url": static("favicon.svg"),
         "stylesheet_url": static("css/site.css"),
+        "standards_urls": standards_urls(),
+        "standards_links": standards_links(),
     }
 
 

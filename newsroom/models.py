@@ -1,6 +1,10 @@
 from django.conf import settings
 from django.db import models
 
+from newsroom.standards.models import Standard, StandardsPage
+
+__all__ = ["MailPreference", "Standard", "StandardsPage"]
+
 
 class MailPreference(models.Model):
     """Whether a member of staff is sent the desk's notifications by email (yes, unless

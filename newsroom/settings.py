@@ -298,6 +298,10 @@ NEWSROOM_IMAGE_MAX_BYTES = 20 * 1024 * 1024
 # Checked from the image header before any decoding: refuses decompression bombs.
 NEWSROOM_IMAGE_MAX_PIXELS = 40_000_000
 NEWSROOM_RENDITION_WIDTHS = (320, 640, 960, 1280, 1920)
+# A PEM file of the certificates whose Content Credentials (C2PA) signers count as verified,
+# such as the C2PA trust list; without it no signer is verified, and pictures' credentials
+# show as "not verified" (articles/images/credentials.py).
+NEWSROOM_C2PA_TRUST_ANCHORS = os.environ.get("NEWSROOM_C2PA_TRUST_ANCHORS", "")
 # How long a shared preview link works.
 NEWSROOM_PREVIEW_MAX_AGE_HOURS = 48
 # How long an anonymous reader's page may be kept; 0 turns page caching off.

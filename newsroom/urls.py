@@ -32,6 +32,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
     path("bias/", include("bias.urls")),
+    path("standards/", include("newsroom.standards.urls")),
     path("", include("articles.urls")),
 ]
 

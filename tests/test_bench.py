@@ -462,7 +462,18 @@ def test_moderator_approves_at_the_pace_asked_until_stopped(monkeypatch):
 @pytest.fixture
 def plain_http_server(transactional_db, settings):
     """A live server speaking plain HTTP, as the bench's gunicorn does with
-    DJANGO_SECURE_COOKIES=0, with the page cache on."""
+    DJANGO_SECURE_COOKIES=0, with the page cache on, and the moderators' role as the roles
+    migration makes it: a transactional test before this one (on PostgreSQL, the comment
+    concurrency tests) leaves every table empty, groups and all."""
+    from django.contrib.auth.models import Group, Permission
+
+    moderators, _ = Group.objects.get_or_create(name="Moderators")
+    moderators.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="articles",
+            codename__in=["view_comment", "change_comment", "moderate_comment"],
+        )
+    )
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
     live = LiveServer("127.0.0.1:0")

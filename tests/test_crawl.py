@@ -36,6 +36,7 @@ from articles.sitemaps import SITEMAPS
 from bias.models import Assessment
 from bias.selectors import RATEABLE
 from newsroom.admin import NewsroomAdminSite
+from newsroom.models import Standard
 from tests.newsroom_day import ROLES, build_newsroom_day
 
 pytestmark = pytest.mark.django_db
@@ -465,6 +466,10 @@ def public_visits(day, signed_in: bool) -> tuple[list[Visit], list[str]]:
         "articles:search": [({}, "", OPENS), ({}, f"?q={day.search_word}", OPENS),
                             ({}, "?" + urlencode({"q": '"peace talks" -football or ('}), OPENS)],
         "sitemap_section": [({"section": section}, "", OPENS) for section in SITEMAPS],
+        # The standards pages, each at its fixed address; no other.
+        "standards:page": [({"kind": kind}, "", OPENS) for kind in Standard.values]
+                          + [({"kind": "no-such-standard"}, "", NOT_FOUND)],
+        "articles:corrections": [({}, "", OPENS), ({}, "?page=2", NOT_FOUND)],
         # The nested inlines' script serves the admin's pages only.
         "nesting_server_data": [({}, "", OPENS if signed_in else REFUSED)],
     }  # fmt: skip

@@ -299,3 +299,38 @@ def test_a_stale_save_shows_both_versions_and_saves_the_choices(people, client):
     assert response.status_code == 302
     stored = Article.objects.get(pk=article.pk)
     assert (stored.title, stored.summary) == ("Their title", "My summary.")
+
+
+def test_the_type_and_the_backstory_are_previewed_compared_and_resolved(people, client):
+    article = draft(people["editor"], title="A title")
+    client.force_login(people["editor"])
+    data = article_post_data(article_type="analysis", backstory="We spoke to six delegates.")
+    live = client.post(f"/admin/articles/article/{article.pk}/preview/", data).content.decode()
+    assert "Analysis" in live and "We spoke to six delegates." in live
+
+    assert admin_save(client, Article.objects.get(pk=article.pk)).status_code == 302
+    typed = {"article_type": "analysis", "backstory": "We spoke to six delegates."}
+    assert admin_save(client, Article.objects.get(pk=article.pk), **typed).status_code == 302
+    from articles.revisions import versions_of
+
+    newer, older = list(versions_of(article))[:2]
+    compare = client.get(
+        f"/admin/articles/article/{article.pk}/revisions/compare/", {"a": older.pk, "b": newer.pk}
+    ).content.decode()
+    assert "<del>Reporting</del>" in compare and "<ins>Analysis</ins>" in compare
+    assert "How we reported this" in compare and "<ins>We spoke to six delegates.</ins>" in compare
+    old = client.get(f"/admin/articles/article/{article.pk}/revisions/{older.pk}/preview/")
+    assert "Reporting" in old.text and "We spoke to six delegates." not in old.text
+
+    # A colleague sets another type meanwhile: theirs beside mine, and mine kept if chosen.
+    stored = Article.objects.get(pk=article.pk)
+    opened = stored.version
+    stored.article_type = "background"
+    services.article_save(article=stored, user=people["second editor"], expected_version=opened)
+    stale = admin_save(
+        client,
+        Article.objects.get(pk=article.pk),
+        **{**typed, "article_type": "opinion", "loaded_version": str(opened)},
+    )
+    rows = {row.field: (row.theirs, row.yours) for row in stale.context["adminform"].form.conflict}
+    assert rows["article_type"] == ("Background", "Opinion")

@@ -17,7 +17,7 @@ from articles.forms import (
     SectionFormSet,
     body_rows,
 )
-from articles.models import Article, Delegation, DelegationMember, Section
+from articles.models import Article, Correction, Delegation, DelegationMember, Section
 from articles.permissions import can_edit_article, can_publish
 from newsroom.admin import ValidInitialMixin
 
@@ -118,7 +118,7 @@ class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
             if any(move.target == Article.Status.PUBLISHED for move in moves):
                 workflow_fields.insert(2, "publish_at")
         if obj is not None and obj.status == Article.Status.PUBLISHED and can_publish(request.user):
-            workflow_fields.append("correction")
+            workflow_fields.append(("correction", "correction_kind"))  # side by side
         record = ["author", "created_at", "updated_at"]
         if obj is not None:
             record = ["workflow_log", "corrections_list", *record]
@@ -129,7 +129,9 @@ class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
                     "fields": [
                         "title",
                         "slug",
+                        "article_type",
                         "summary",
+                        "backstory",
                         "tags",
                         "comments_enabled",
                         "loaded_version",
@@ -222,6 +224,7 @@ class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
             created=not change,
             **body_rows(formsets),
             correction=form.cleaned_data.get("correction", ""),
+            correction_kind=form.cleaned_data.get("correction_kind") or Correction.Kind.CORRECTION,
             target=form.cleaned_data.get("transition", ""),
             note=form.cleaned_data.get("note", ""),
             publish_at=form.cleaned_data.get("publish_at"),

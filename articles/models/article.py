@@ -83,9 +83,13 @@ class ArticleQuerySet(models.QuerySet):
         """What the article page needs, in a fixed number of queries."""
         from .delegation import Delegation, DelegationMember
         from .section import Section
+        from .workflow import Correction
 
         return self.for_listing().prefetch_related(
             models.Prefetch("sections", queryset=Section.objects.order_by("position", "pk")),
+            models.Prefetch(
+                "corrections", queryset=Correction.objects.order_by("created_at", "pk")
+            ),
             models.Prefetch(
                 "delegations",
                 queryset=Delegation.objects.order_by("position", "pk").prefetch_related(
@@ -104,6 +108,20 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
         ARCHIVED = "archived", "Archived"
 
+    class Type(models.TextChoices):
+        """What kind of journalism the article is, labelled on its page (the Trust Project's
+        "type of work"); each is a schema.org type of NewsArticle (`schema_type`)."""
+
+        REPORTAGE = "reportage", "Reporting"
+        ANALYSIS = "analysis", "Analysis"
+        BACKGROUND = "background", "Background"
+        OPINION = "opinion", "Opinion"
+        REVIEW = "review", "Review"
+
+        @property
+        def schema_type(self) -> str:
+            return f"{self.name.capitalize()}NewsArticle"
+
     title = models.CharField(max_length=200, validators=[validate_visible])
     slug = models.SlugField(
         max_length=200,
@@ -113,6 +131,22 @@ class Article(models.Model):
     summary = models.TextField(
         max_length=600,
         help_text="One or two sentences for cards, feeds and search results.",
+        validators=[validate_visible],
+    )
+    article_type = models.CharField(
+        "type of article",
+        max_length=20,
+        choices=Type,
+        default=Type.REPORTAGE,
+        help_text="Labelled above the title: reporting of facts, analysis, background, "
+        "opinion or a review.",
+    )
+    backstory = models.TextField(
+        "how we reported this",
+        max_length=2000,
+        blank=True,
+        help_text="Optional: how and why the story was reported, whom we spoke to, what we "
+        "could not confirm. Shown to readers under “How we reported this”.",
         validators=[validate_visible],
     )
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)

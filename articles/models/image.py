@@ -3,6 +3,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.utils.html import format_html
 
+from articles.images.credentials import ContentCredentials
 from articles.images.validators import validate_image_upload
 from articles.text import validate_visible
 
@@ -55,7 +56,25 @@ class Image(models.Model):
     source = models.CharField(
         max_length=200, blank=True, help_text="Where it was found, e.g. “Wikimedia Commons”."
     )
-    source_url = models.URLField(blank=True, validators=[http_url])
+    source_url = models.URLField(
+        blank=True,
+        validators=[http_url],
+        help_text="Where the picture can be licensed, or where it was found.",
+    )
+    copyright_notice = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="As the rights holder words it, e.g. “© 2025 Reuters”. Blank for public domain.",
+    )
+    # What the upload's own metadata said of its credit (IPTC, XMP, EXIF), as read before the
+    # file was stored without it (articles.images.credits.FileCredits.as_dict).
+    credits_in_file = models.JSONField(default=dict, blank=True, editable=False)
+    # The upload's Content Credentials (C2PA), summarised (articles.images.credentials), and
+    # its manifest store as the file carried it: the stored original no longer holds it.
+    content_credentials = models.JSONField(null=True, blank=True, editable=False)
+    manifest_store = models.FileField(
+        upload_to="credentials/%Y/%m/", max_length=255, blank=True, editable=False
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -106,6 +125,13 @@ class Image(models.Model):
         if source_html:
             return format_html("{}, via {}", license_html, source_html)
         return format_html("{}", license_html)
+
+    @property
+    def credentials(self) -> ContentCredentials | None:
+        """The upload's Content Credentials, or None when it carried none."""
+        if not self.content_credentials:
+            return None
+        return ContentCredentials.from_dict(self.content_credentials)
 
     def renditions_by_format(self) -> dict[str, list["Rendition"]]:
         """Renditions grouped by format, narrowest first; uses prefetched rows."""

@@ -25,9 +25,18 @@ class StatusChange(models.Model):
 
 
 class Correction(models.Model):
-    """A dated note appended to a published article; never edited or removed."""
+    """A dated note appended to a published article; never edited or removed.
+
+    A correction says the article was wrong; a clarification, that it could be misread.
+    Both are listed on the article and at /corrections/.
+    """
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.CORRECTION)
     note = models.TextField(max_length=2000, validators=[validate_visible])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -36,6 +45,8 @@ class Correction(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        # /corrections/ lists them newest first.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="correction_newest_idx")]
 
     def __str__(self):
-        return f"Correction to {self.article_id} ({self.created_at:%Y-%m-%d})"
+        return f"{self.get_kind_display()} to {self.article_id} ({self.created_at:%Y-%m-%d})"

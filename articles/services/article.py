@@ -185,19 +185,25 @@ def article_transition(
 
 
 @transaction.atomic
-def article_add_correction(*, article: Article, user, note: str) -> Correction:
-    """Append a dated correction to a published article (editors only)."""
+def article_add_correction(
+    *, article: Article, user, note: str, kind: str = Correction.Kind.CORRECTION
+) -> Correction:
+    """Append a dated correction, or a clarification (`kind`), to a published article
+    (editors only). It shows on the article, in its JSON-LD and feed item, and at
+    /corrections/."""
     if not can_publish(user):
         raise WorkflowError("Only editors add corrections.")
+    if kind not in Correction.Kind.values:
+        raise WorkflowError("A note to readers is a correction or a clarification.")
     stored = Article.objects.select_for_update().get(pk=article.pk)
     if stored.status != Article.Status.PUBLISHED:
         raise WorkflowError("Corrections are added to published articles.")
-    correction = Correction(article=stored, note=note.strip(), created_by=user)
+    correction = Correction(article=stored, kind=kind, note=note.strip(), created_by=user)
     correction.full_clean()
     correction.save()
     article_record_revision(article=stored, user=user, comment=CORRECTION)
     events.article_changed.send(sender=Correction, article=stored)
-    logger.info("correction %s added to article %s by %s", correction.pk, article.pk, user.pk)
+    logger.info("%s %s added to article %s by %s", kind, correction.pk, article.pk, user.pk)
     return correction
 
 
@@ -225,6 +231,8 @@ def article_restore_revision(*, article: Article, version: Version, user) -> Art
     stored = Article.objects.select_for_update().get(pk=article.pk)
     stored.title = old.article["title"]
     stored.summary = old.article["summary"]
+    stored.article_type = old.article.get("article_type", stored.article_type)
+    stored.backstory = old.article.get("backstory", stored.backstory)
     image_id = old.article["lead_image_id"]
     stored.lead_image_id = image_id if Image.objects.filter(pk=image_id).exists() else None
     stored.updated_by = user
@@ -277,6 +285,7 @@ def article_edit(
     sections: list[SectionRow],
     delegations: list[DelegationRow],
     correction: str = "",
+    correction_kind: str = Correction.Kind.CORRECTION,
     target: str = "",
     note: str = "",
     publish_at: datetime | None = None,
@@ -298,7 +307,9 @@ def article_edit(
     events.article_changed.send(sender=Article, article=article)
     try:
         if correction := correction.strip():
-            article_add_correction(article=article, user=user, note=correction)
+            article_add_correction(
+                article=article, user=user, note=correction, kind=correction_kind
+            )
         if target:
             outcome.moved = article_transition(
                 article=article, target=target, user=user, note=note, publish_at=publish_at

@@ -17,8 +17,9 @@ from tests.factories import ArticleFactory, ImageFactory, RatingFactory, UserFac
 pytestmark = pytest.mark.django_db
 
 FEEDS = ["/feeds/latest/", "/feeds/tags/diplomacy/"]
-# The freshness check, the articles, their tags, their renditions; the tag feed adds the tag.
-FEED_QUERIES = {"/feeds/latest/": 4, "/feeds/tags/shared/": 5}
+# The freshness check, the articles, their tags, their renditions, their corrections; the tag
+# feed adds the tag.
+FEED_QUERIES = {"/feeds/latest/": 5, "/feeds/tags/shared/": 6}
 
 
 def fetch(client, url, **headers):

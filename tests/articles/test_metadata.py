@@ -6,7 +6,7 @@ from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from articles import preview
-from articles.models import Article, License
+from articles.models import Article, Image, License
 from newsroom.demo import seed
 from newsroom.demo.loader import load_seed_article
 from tests.factories import ArticleFactory, ImageFactory
@@ -37,7 +37,7 @@ def json_ld(soup) -> dict:
 def test_seed_article_json_ld_names_the_image_credit_and_licence(client):
     article, _ = load_seed_article()
     data = json_ld(head(client, article.get_absolute_url()))
-    assert data["@context"] == "https://schema.org" and data["@type"] == "NewsArticle"
+    assert data["@context"] == "https://schema.org" and data["@type"] == "ReportageNewsArticle"
     assert data["headline"] == seed.TITLE
     assert data["description"] == seed.SUMMARY
     assert data["datePublished"] == "2025-05-16T07:00:00+00:00"
@@ -50,10 +50,14 @@ def test_seed_article_json_ld_names_the_image_credit_and_licence(client):
     assert image["copyrightNotice"] == "Public domain"
     assert image["acquireLicensePage"] == seed.IMAGE_SOURCE_URL
     assert image["url"].startswith("http://testserver/media/renditions/")
+    # Google applies the licence to the picture it finds at contentUrl.
+    assert image["contentUrl"] == image["url"]
     assert image["width"] > 0 and image["height"] > 0
     publisher = data["publisher"]
-    assert publisher["@type"] == "Organization" and publisher["name"] == "Newsroom"
+    assert publisher["@type"] == "NewsMediaOrganization" and publisher["name"] == "Newsroom"
     assert publisher["logo"]["url"].startswith("http://testserver/static/")
+    assert publisher["correctionsPolicy"] == "http://testserver/standards/corrections/"
+    assert publisher["publishingPrinciples"] == "http://testserver/standards/"
     canonical = f"http://testserver/articles/{seed.SLUG}/"
     assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": canonical}
     assert set(data["keywords"]) == set(seed.TAGS)
@@ -169,3 +173,49 @@ def test_search_results_name_no_canonical(client):
     soup = head(client, "/search/", data={"q": "ceasefire"})
     assert soup.find("link", rel="canonical") is None
     assert meta(soup, "robots") == ["noindex, follow"]
+
+
+def test_image_licence_metadata_for_google_images(client):
+    image = ImageFactory(
+        license=License.ALL_RIGHTS_RESERVED,
+        credit="Reuters/Jane Doe",
+        source="Reuters Pictures",
+        source_url="https://pictures.example.org/license/4521",
+        copyright_notice="© 2025 Reuters",
+    )
+    Image.objects.filter(pk=image.pk).update(credits_in_file={"creator": "Jane Doe"})
+    article = ArticleFactory(lead_image=Image.objects.get(pk=image.pk))
+    soup = head(client, article.get_absolute_url())
+    [data] = json_ld(soup)["image"]
+    assert data["contentUrl"] == meta(soup, "og:image")[0]
+    assert data["acquireLicensePage"] == "https://pictures.example.org/license/4521"
+    assert "license" not in data  # all rights reserved: no deed to point to
+    assert data["copyrightNotice"] == "© 2025 Reuters"
+    assert data["creditText"] == "Reuters/Jane Doe, All rights reserved, via Reuters Pictures"
+    assert data["creator"] == {"@type": "Person", "name": "Jane Doe"}
+
+
+def test_the_seed_article_json_ld_is_valid_json_with_policies_licence_credit_and_corrections(
+    client,
+):
+    """The acceptance check: the seed's JSON-LD parses, and names the organization's
+    policies, the image's licence and credit, and, once corrected, the correction."""
+    from articles import services
+    from tests.factories import staff_member
+
+    article, _ = load_seed_article()
+    services.article_add_correction(
+        article=article, user=staff_member("Editors", "editor"), note="Rubio arrived a day later."
+    )
+    [script] = head(client, article.get_absolute_url()).find_all(
+        "script", attrs={"type": "application/ld+json"}
+    )
+    data = json.loads(script.string)
+    assert data["publisher"]["ethicsPolicy"] == "http://testserver/standards/ethics/"
+    assert data["publisher"]["correctionsPolicy"] == "http://testserver/standards/corrections/"
+    [image] = data["image"]
+    assert image["license"] == "https://creativecommons.org/publicdomain/mark/1.0/"
+    assert image["creditText"] == SEED_CREDIT
+    [correction] = data["correction"]
+    assert correction["@type"] == "CorrectionComment"
+    assert correction["text"] == "Rubio arrived a day later."

@@ -331,3 +331,76 @@ class TestSearchVectorIsKeptInSync:
     def test_demo_article_is_indexed(self):
         article, _ = load_seed_article()
         assert "'medinski'" in self.vector(article)
+
+
+# Delegations: parties, their notes, and their members' names and roles are searched too
+
+
+@pytest.mark.parametrize("query", ["Galuzin", "Deputy Foreign Minister", "Fomin Medinsky"])
+def test_search_finds_the_seed_article_by_its_delegations(client, query):
+    load_seed_article()
+    assert result_titles(search_for(client, query)) == [seed.TITLE]
+
+
+def delegation_article(**kwargs):
+    article = ArticleFactory(title="Harvest talks", **kwargs)
+    services.article_replace_body(
+        article=article,
+        sections=[{"kind": "text", "body": "Grain corridors were discussed.", "position": 0}],
+        delegations=[
+            {
+                "party": "Moldova",
+                "notes": "- Arrived from Chisinau overnight.",
+                "position": 0,
+                "members": [
+                    {
+                        "name": "Oksana Zhovtenko",
+                        "role": "Grain envoy",
+                        "is_head": True,
+                        "position": 0,
+                    },
+                ],  # fmt: skip
+            }
+        ],
+    )
+    return article
+
+
+@pytest.mark.parametrize("query", ["Moldova", "Chisinau", "Zhovtenko", "envoy"])
+def test_a_party_its_notes_and_its_members_names_and_roles_are_found(client, query):
+    delegation_article()
+    ArticleFactory(title="Unrelated story")
+    assert result_titles(search_for(client, query)) == ["Harvest talks"]
+
+
+def test_delegations_of_unpublished_articles_stay_hidden(client):
+    delegation_article(status=Article.Status.DRAFT, published_at=None)
+    assert result_titles(search_for(client, "Zhovtenko")) == []
+
+
+@needs_postgres
+def test_the_snippet_shows_the_member_who_matched(client):
+    delegation_article()
+    soup = BeautifulSoup(search_for(client, "Zhovtenko").content, "html.parser")
+    assert [mark.get_text() for mark in soup.select(".search-result__snippet mark")] == [
+        "Zhovtenko"
+    ]
+
+
+@needs_postgres
+def test_the_migration_refreshes_the_vectors_kept_before_delegations_counted():
+    """Vectors stored before this change hold no delegation: the data migration adds them."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.postgres.search import SearchVector
+    from django.db import connection as db
+    from django.db.models import Value
+
+    article = delegation_article()
+    Article.objects.filter(pk=article.pk).update(search_vector=SearchVector(Value("Harvest")))
+    assert not Article.objects.filter(search_vector="zhovtenko").exists()
+    migration = importlib.import_module("articles.migrations.0013_search_delegations")
+    with db.schema_editor() as schema_editor:
+        migration.refresh_vectors(apps, schema_editor)
+    assert Article.objects.filter(search_vector="zhovtenko").get() == article
