@@ -19,12 +19,13 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import services
+from articles import revisions, services
 from articles.comments import services as comment_services
 from articles.models import (
     Article,
     Comment,
     CommentReport,
+    Correction,
     Image,
     License,
     ModerationSettings,
@@ -34,6 +35,8 @@ from bias import services as bias_services
 from bias.models import Assessment, Rating
 from bias.scale import Direction, Strength, ToneLevel
 from bias.selectors import panel_for
+from newsroom.models import MailPreference, Standard, StandardsPage
+from newsroom.standards.services import standards_page_save
 from tests.factories import UserFactory, staff_member
 from tests.images import image_bytes
 
@@ -147,11 +150,13 @@ class Week:
         self.day.articles[name] = article
         return article
 
-    def edit(self, name, *, user, summary=None, extra_section=None):
+    def edit(self, name, *, user, summary=None, extra_section=None, **fields):
         """What the article's change page does: a new text, saved over the stored version."""
         article = self.day.article(name)
         if summary is not None:
             article.summary = summary
+        for attribute, value in fields.items():
+            setattr(article, attribute, value)
         article = services.article_save(
             article=article, user=user, expected_version=article.version
         )
@@ -382,6 +387,12 @@ def build_newsroom_day() -> NewsroomDay:
             user=editor,
             note="An earlier version misspelled the chief monitor's name.",
         )
+        services.article_add_correction(
+            article=day.article("other author"),
+            user=editor,
+            note="The corridor's first ship sailed on Tuesday, not Monday, as first said.",
+            kind=Correction.Kind.CLARIFICATION,
+        )
         week.write("returned", "Prisoner exchange planned", author=journalist, tags=["Ukraine"])
         week.move("returned", S.IN_REVIEW, user=journalist)
         week.assess("returned", day.analysts[1], center, slightly)
@@ -418,6 +429,23 @@ def build_newsroom_day() -> NewsroomDay:
         week.move("archived", S.ARCHIVED, user=editor)
         week.edit("needs re-review", user=editor, summary="Energy talks open; gas prices fall.")
         week.write("in review", "Sanctions relief on the table", author=other, tags=["Russia"])
+        week.edit(
+            "in review",
+            user=other,
+            article_type=Article.Type.ANALYSIS,
+            backstory="Two officials spoke on condition of anonymity.",
+        )
+        # An editor brings back the earlier summary of an edited story.
+        edited = day.article("needs re-review")
+        services.article_restore_revision(
+            article=edited, version=revisions.versions_of(edited).last(), user=editor
+        )
+        # The standards pages are the newsroom's own; an editor rewrites one.
+        ethics = StandardsPage.objects.get(kind=Standard.ETHICS)
+        ethics.summary = "How we report, and what we never do."
+        standards_page_save(page=ethics, user=editor)
+        # A journalist asks for no desk mail.
+        MailPreference.objects.create(user=other, desk_mail=False)
         week.move("in review", S.IN_REVIEW, user=other)
         # The editor asks a balanced panel; one analyst has answered so far.
         bias_services.assessments_request(
@@ -539,6 +567,10 @@ def assert_the_week_reached_every_state(day: NewsroomDay) -> None:
         "draft": S.DRAFT,
     }
     assert articles["scheduled"].is_scheduled
+    assert articles["other author"].corrections.get().kind == Correction.Kind.CLARIFICATION
+    assert articles["in review"].article_type == Article.Type.ANALYSIS
+    restored = revisions.versions_of(articles["needs re-review"]).first()
+    assert restored.revision.get_comment().startswith("Restored from rev")
     assert articles["corrected"].corrections.exists()
     assert articles["returned"].status_changes.filter(to_status=S.DRAFT).exclude(note="").exists()
     assert Rating.objects.current_for(articles["needs re-review"]).needs_review
