@@ -19,6 +19,7 @@
         followWithPreview();
         watchForOtherSaves();
         addSectionMoves();
+        addMarkdownTools();
     }
 
     // Leaving with unsaved changes asks first; saving (not previewing) clears it.
@@ -143,6 +144,101 @@
         items().forEach(addBar);
         new MutationObserver(() => items().forEach(addBar))
             .observe(group, { childList: true, subtree: true });
+    }
+
+    // A toolbar over each section's body and each delegation's notes, and "Preview", which
+    // shows the Markdown as readers will read it: rendered by the server's own pipeline.
+    const MARKS = [
+        ['Bold', '**', '**', 'bold text'],
+        ['Italic', '_', '_', 'italic text'],
+        ['Link', '[', '](https://)', 'link text'],
+        ['List', '- ', '', 'list item'],
+        ['Quote', '> ', '', 'quotation'],
+    ];
+
+    // Marks the selection (or a placeholder): around it, or at the start of its line for a
+    // list item or a quotation.
+    function wrap(textarea, before, after, placeholder) {
+        const { selectionStart: start, selectionEnd: end, value } = textarea;
+        const chosen = value.slice(start, end) || placeholder;
+        const at = after === '' ? value.lastIndexOf('\n', start - 1) + 1 : start;
+        textarea.value = value.slice(0, at) + before + value.slice(at, start) + chosen + after
+            + value.slice(end);
+        const from = start + before.length;
+        textarea.focus();
+        textarea.setSelectionRange(from, from + chosen.length);
+        textarea.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+
+    function addMarkdownTools() {
+        const url = desk.dataset.markdownUrl;
+        const token = form.querySelector('input[name="csrfmiddlewaretoken"]');
+        const isMarkdown = (textarea) => /^(sections-\d+-body|delegations-\d+-notes)$/
+            .test(textarea.name);
+        const equip = (textarea) => {
+            if (!isMarkdown(textarea) || textarea.dataset.markdownTools) {
+                return;
+            }
+            textarea.dataset.markdownTools = 'on';
+            const bar = document.createElement('div');
+            bar.className = 'markdown-tools';
+            bar.setAttribute('role', 'toolbar');
+            bar.setAttribute('aria-label', 'Formatting');
+            bar.setAttribute('aria-controls', textarea.id);
+            for (const [label, before, after, placeholder] of MARKS) {
+                const button = document.createElement('button');
+                button.type = 'button';
+                button.textContent = label;
+                button.addEventListener('click', () => wrap(textarea, before, after, placeholder));
+                bar.append(button);
+            }
+            const preview = document.createElement('div');
+            preview.className = 'markdown-preview';
+            preview.setAttribute('aria-live', 'polite');
+            preview.hidden = true;
+            const show = document.createElement('button');
+            show.type = 'button';
+            show.textContent = 'Preview';
+            show.setAttribute('aria-expanded', 'false');
+            show.addEventListener('click', () => {
+                if (!preview.hidden) {
+                    preview.hidden = true;
+                    show.setAttribute('aria-expanded', 'false');
+                    show.textContent = 'Preview';
+                    return;
+                }
+                const body = new URLSearchParams({
+                    text: textarea.value,
+                    csrfmiddlewaretoken: token ? token.value : '',
+                });
+                fetch(url, { method: 'POST', credentials: 'same-origin', body })
+                    .then((response) => response.json())
+                    .then((answer) => {
+                        // The server's pipeline sanitises what it renders (nh3).
+                        if (answer.html !== undefined) {
+                            preview.innerHTML = answer.html || '<p><em>Nothing to show.</em></p>';
+                        } else {
+                            preview.textContent = answer.error || 'This text cannot be shown.';
+                        }
+                        preview.hidden = false;
+                        show.setAttribute('aria-expanded', 'true');
+                        show.textContent = 'Hide preview';
+                    })
+                    .catch(() => {
+                        preview.textContent = 'The preview could not be fetched; try again.';
+                        preview.hidden = false;
+                    });
+            });
+            bar.append(show);
+            // One column: the tools over the text, the preview under it.
+            const field = document.createElement('div');
+            field.className = 'markdown-field';
+            textarea.before(field);
+            field.append(bar, textarea, preview);
+        };
+        form.querySelectorAll('textarea').forEach(equip);
+        new MutationObserver(() => form.querySelectorAll('textarea').forEach(equip))
+            .observe(form, { childList: true, subtree: true });
     }
 
     if (document.readyState === 'loading') {

@@ -104,3 +104,37 @@ def test_sections_move_up_and_down_without_dragging(seed_article, staff, open_br
         .values_list("heading", flat=True)[:2]
     )
     assert headings == [second, first]
+
+
+def test_the_text_comes_first_and_each_body_has_tools_and_a_preview(
+    seed_article, staff, open_browser
+):
+    editor = open_browser("editor")
+    admin_login(editor, staff("Editors"))
+    page = editor.page
+    editor.goto(change_page(seed_article))
+    order = page.evaluate(
+        """() => ['#id_title', '#sections-group', '#delegations-group', '#id_lead_image',
+                  'select[name=transition]']
+            .map(selector => document.querySelector(selector))
+            .filter(Boolean)
+            .map(element => element.getBoundingClientRect().top + window.scrollY)"""
+    )
+    assert len(order) == 5 and order == sorted(order)
+
+    section = page.locator("#sections-1")
+    body = section.get_by_label("Body")
+    body.fill("The war began in 2022.")
+    body.evaluate("textarea => textarea.setSelectionRange(4, 7)")  # "war"
+    section.get_by_role("toolbar", name="Formatting").get_by_role("button", name="Bold").click()
+    assert body.input_value() == "The **war** began in 2022."
+    section.get_by_role("button", name="Preview").click()
+    rendered = section.locator(".markdown-preview")
+    rendered.locator("strong", has_text="war").wait_for()
+    editor.screenshot("markdown-preview")
+    for width, name in ((1440, "form-1440"), (390, "form-390")):
+        page.set_viewport_size({"width": width, "height": 900})
+        editor.screenshot(name)
+    assert (
+        Article.objects.get(pk=seed_article.pk).sections.get(position=1).body != body.input_value()
+    )
