@@ -44,6 +44,14 @@ def can_edit_article(user, article: Article) -> bool:
     return article.author_id == user.pk and article.status == Article.Status.DRAFT
 
 
+def can_share_preview(user, article: Article) -> bool:
+    """Share an unpublished article with people without an account, and revoke the link:
+    editors for any article, a journalist for their own."""
+    if not can_change_articles(user):
+        return False
+    return can_publish(user) or article.author_id == user.pk
+
+
 def can_delete_article(user) -> bool:
     return user.has_perm("articles.delete_article")
 

@@ -163,3 +163,20 @@ def publish(article, editor, direction="center", strength=2, why="Plain facts.",
     return bias_services.rating_publish(
         article=article, user=editor, direction=direction, strength=strength, why=why, **kwargs
     )
+
+
+def preview_link_token(article) -> str:
+    """A token of an active preview link of this article, as "Share preview" makes one."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from articles.models import PreviewLink
+    from articles.preview import preview_token
+
+    hours = settings.NEWSROOM_PREVIEW_MAX_AGE_HOURS
+    link = PreviewLink.objects.create(
+        article=article, expires_at=timezone.now() + timedelta(hours=hours)
+    )
+    return preview_token(link)

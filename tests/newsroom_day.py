@@ -444,6 +444,11 @@ def build_newsroom_day() -> NewsroomDay:
         ethics = StandardsPage.objects.get(kind=Standard.ETHICS)
         ethics.summary = "How we report, and what we never do."
         standards_page_save(page=ethics, user=editor)
+        # Previews shared with a source: one link revoked, one still open.
+        returned = day.article("returned")
+        link = services.preview_link_share(article=returned, user=journalist)
+        services.preview_link_revoke(article=returned, link_id=link.pk, user=editor)
+        services.preview_link_share(article=returned, user=editor)
         # A journalist asks for no desk mail.
         MailPreference.objects.create(user=other, desk_mail=False)
         week.move("in review", S.IN_REVIEW, user=other)
@@ -569,6 +574,8 @@ def assert_the_week_reached_every_state(day: NewsroomDay) -> None:
     assert articles["scheduled"].is_scheduled
     assert articles["other author"].corrections.get().kind == Correction.Kind.CLARIFICATION
     assert articles["in review"].article_type == Article.Type.ANALYSIS
+    assert articles["returned"].preview_links.count() == 2
+    assert articles["returned"].preview_links.active().count() == 1
     restored = revisions.versions_of(articles["needs re-review"]).first()
     assert restored.revision.get_comment().startswith("Restored from rev")
     assert articles["corrected"].corrections.exists()

@@ -29,7 +29,7 @@ from django.db import transaction
 from django.test import RequestFactory, override_settings
 from django.urls import URLResolver, get_resolver
 
-from articles import preview, revisions
+from articles import revisions
 from articles.models import Article, Comment
 from articles.permissions import can_edit_article
 from articles.sitemaps import SITEMAPS
@@ -37,6 +37,7 @@ from bias.models import Assessment
 from bias.selectors import RATEABLE
 from newsroom.admin import NewsroomAdminSite
 from newsroom.models import Standard
+from tests.helpers import preview_link_token
 from tests.newsroom_day import ROLES, build_newsroom_day
 
 pytestmark = pytest.mark.django_db
@@ -457,7 +458,7 @@ def public_visits(day, signed_in: bool) -> tuple[list[Visit], list[str]]:
         "articles:tag": by_tag,
         "articles:feed_tag": by_tag,
         "articles:preview": [
-            ({"token": preview.preview_token(article)}, "", OPENS)
+            ({"token": preview_link_token(article)}, "", OPENS)
             for article in [*unpublished, main]
         ] + [({"token": "forged"}, "", NOT_FOUND)],
         "articles:home": [({}, query, OPENS) for query in

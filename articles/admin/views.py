@@ -1,7 +1,5 @@
 """The article admin's own pages: preview, shared preview link, revisions."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +14,12 @@ from reversion.models import Version
 from articles import preview, revisions, selectors, services, unsaved
 from articles.markdown import MAX_LENGTH, MarkdownValidator, render_markdown
 from articles.models import Article
-from articles.permissions import can_change_articles, can_edit_article, can_write
+from articles.permissions import (
+    can_change_articles,
+    can_edit_article,
+    can_share_preview,
+    can_write,
+)
 from articles.views import render_preview
 from newsroom.admin import parse_pk
 from newsroom.people import display_name
@@ -127,15 +130,43 @@ def article_status(model_admin, request, object_id):
 
 
 def share_preview(model_admin, request, object_id):
+    """The article's preview link for people without an account: the active one with a
+    copy button, a button to make one when there is none, and every link made, to revoke."""
     article = viewable_article(model_admin, request, object_id)
-    link = request.build_absolute_uri(
-        reverse("articles:preview", kwargs={"token": preview.preview_token(article)})
-    )
-    expires = timezone.now() + timedelta(hours=settings.NEWSROOM_PREVIEW_MAX_AGE_HOURS)
+    if request.method == "POST":
+        try:
+            if "revoke" in request.POST:
+                services.preview_link_revoke(
+                    article=article, link_id=request.POST["revoke"], user=request.user
+                )
+                messages.success(request, "The link is revoked: it no longer opens the article.")
+            else:
+                services.preview_link_share(article=article, user=request.user)
+        except services.ForeignRow as error:
+            raise Http404(str(error)) from error
+        except services.WorkflowError as error:
+            raise PermissionDenied(str(error)) from error
+        return HttpResponseRedirect(request.path)
+    links = list(article.preview_links.select_related("created_by", "revoked_by")[:50])
+    active = next((link for link in links if link.is_active), None)
+    url = None
+    if active is not None:
+        token = preview.preview_token(active)
+        url = request.build_absolute_uri(reverse("articles:preview", kwargs={"token": token}))
     return TemplateResponse(
         request,
         "admin/articles/article/share_preview.html",
-        context(model_admin, request, article, title="Share a preview", link=link, expires=expires),
+        context(
+            model_admin,
+            request,
+            article,
+            title="Share a preview",
+            active=active,
+            link=url,
+            links=links,
+            can_share=can_share_preview(request.user, article),
+            hours=settings.NEWSROOM_PREVIEW_MAX_AGE_HOURS,
+        ),
     )
 
 

@@ -10,6 +10,7 @@ from .comment import (
 from .delegation import Delegation, DelegationMember
 from .image import Image, License, Rendition
 from .section import Section
+from .sharing import PreviewLink
 from .workflow import Correction, StatusChange
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "Image",
     "License",
     "ModerationSettings",
+    "PreviewLink",
     "Rendition",
     "Section",
     "StatusChange",

@@ -33,6 +33,7 @@ from articles.services.body import (
 from articles.services.errors import EditConflict, ForeignRow, WorkflowError
 from articles.services.image import image_delete, image_save
 from articles.services.index import article_index_for_search, articles_reindex_for_search
+from articles.services.sharing import preview_link_revoke, preview_link_share
 
 __all__ = [
     "MAX_BODY_LENGTH",
@@ -58,6 +59,8 @@ __all__ = [
     "article_restore_revision",
     "article_save",
     "article_save_body",
+    "preview_link_revoke",
+    "preview_link_share",
     "article_transition",
     "articles_reindex_for_search",
     "conflict_message",

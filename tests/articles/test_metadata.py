@@ -5,11 +5,11 @@ import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
-from articles import preview
 from articles.models import Article, Image, License
 from newsroom.demo import seed
 from newsroom.demo.loader import load_seed_article
 from tests.factories import ArticleFactory, ImageFactory
+from tests.helpers import preview_link_token
 
 pytestmark = pytest.mark.django_db
 
@@ -142,7 +142,7 @@ def test_modified_time_follows_the_latest_edit(client):
 
 def test_preview_is_not_indexed_and_names_no_canonical(client):
     draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
-    token = preview.preview_token(draft)
+    token = preview_link_token(draft)
     soup = head(client, f"/preview/{token}/")
     assert meta(soup, "robots") == ["noindex, nofollow"]
     assert soup.find("link", rel="canonical") is None

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article, Correction, StatusChange
-from articles.preview import preview_token
 from tests.factories import (
     ArticleFactory,
     ImageFactory,
@@ -16,7 +15,7 @@ from tests.factories import (
     SectionFactory,
     staff_member,
 )
-from tests.helpers import admin_save
+from tests.helpers import admin_save, preview_link_token
 
 pytestmark = pytest.mark.django_db
 
@@ -316,7 +315,7 @@ def test_staff_preview_shows_a_draft_as_the_public_page_would(people, client):
 def test_shared_preview_link_works_for_48_hours_for_anyone(people, client):
     article = ready_article(people["author"], title="Embargoed draft")
     with time_machine.travel(datetime(2030, 1, 1, 12, 0, tzinfo=UTC), tick=False):
-        token = preview_token(article)
+        token = preview_link_token(article)
     url = f"/preview/{token}/"
     with time_machine.travel(datetime(2030, 1, 3, 11, 59, tzinfo=UTC), tick=False):
         response = client.get(url)
@@ -329,9 +328,9 @@ def test_shared_preview_link_works_for_48_hours_for_anyone(people, client):
 
 def test_tampered_preview_links_answer_404(people, client):
     article = ready_article(people["author"])
-    token = preview_token(article)
+    token = preview_link_token(article)
     other = ready_article(people["author"])
-    forged = preview_token(other)[:-3] + "abc"
+    forged = preview_link_token(other)[:-3] + "abc"
     for bad in (token[:-1] + ("A" if token[-1] != "A" else "B"), forged, "nonsense", "a:b:c"):
         assert client.get(f"/preview/{bad}/").status_code == 404
 
@@ -339,7 +338,10 @@ def test_tampered_preview_links_answer_404(people, client):
 def test_share_preview_page_gives_a_working_link(people, client):
     article = ready_article(people["author"], title="Shared draft")
     client.force_login(people["author"])
-    page = client.get(f"/admin/articles/article/{article.pk}/share-preview/").content.decode()
+    share = f"/admin/articles/article/{article.pk}/share-preview/"
+    assert "Create a preview link" in client.get(share).content.decode()
+    assert client.post(share).status_code == 302
+    page = client.get(share).content.decode()
     link = page.split('id="preview-link" type="url" value="')[1].split('"')[0]
     client.logout()
     assert "Shared draft" in client.get(link.replace("http://testserver", "")).content.decode()

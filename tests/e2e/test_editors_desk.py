@@ -138,3 +138,23 @@ def test_the_text_comes_first_and_each_body_has_tools_and_a_preview(
     assert (
         Article.objects.get(pk=seed_article.pk).sections.get(position=1).body != body.input_value()
     )
+
+
+def test_a_preview_link_is_made_copied_and_revoked(seed_article, staff, open_browser):
+    editor = open_browser("editor")
+    admin_login(editor, staff("Editors"))
+    editor.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = editor.page
+    editor.goto(f"/admin/articles/article/{seed_article.pk}/share-preview/")
+    page.get_by_role("button", name="Create a preview link").click()
+    link = page.get_by_label("Preview link").input_value()
+    page.get_by_role("button", name="Copy link").click()
+    page.get_by_role("button", name="Copied").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    editor.screenshot("share-preview")
+    reader = open_browser("reader")
+    assert reader.page.goto(link).status == 200
+    page.get_by_role("button", name="Revoke").click()
+    page.get_by_text("no longer opens the article").wait_for()
+    editor.screenshot("share-preview-revoked")
+    assert reader.page.goto(link).status == 404
