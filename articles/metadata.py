@@ -65,16 +65,24 @@ def correction_comment(correction: Correction) -> dict:
     text = correction.note
     if correction.kind == Correction.Kind.CLARIFICATION:
         text = f"{correction.get_kind_display()}: {text}"
-    return {
+    comment = {
         "@type": "CorrectionComment",
         "text": text,
         "datePublished": correction.created_at.isoformat(),
     }
+    if correction.amended_at:
+        comment["dateModified"] = correction.amended_at.isoformat()
+    return comment
 
 
 def last_modified(article: Article, corrections: list[Correction]):
     """When the article last changed for a reader, its corrections counted."""
-    return max([article.last_changed, *(correction.created_at for correction in corrections)])
+    return max(
+        [
+            article.last_changed,
+            *(correction.amended_at or correction.created_at for correction in corrections),
+        ]
+    )
 
 
 def news_article(request, article: Article, *, canonical_url: str, tags: list[str]) -> dict:

@@ -83,7 +83,7 @@ def corrections_for_listing() -> QuerySet:
     return (
         Correction.objects.filter(public_q("article__"))
         .select_related("article")
-        .only("kind", "note", "created_at", "article__slug", "article__title")
+        .only("kind", "note", "created_at", "amended_at", "article__slug", "article__title")
         .order_by("-created_at", "-pk")
     )
 

@@ -444,6 +444,16 @@ def build_newsroom_day() -> NewsroomDay:
         ethics = StandardsPage.objects.get(kind=Standard.ETHICS)
         ethics.summary = "How we report, and what we never do."
         standards_page_save(page=ethics, user=editor)
+        # The monitor's name was misspelled a second way: the correction is amended.
+        fixed = day.article("corrected")
+        services.article_amend_correction(
+            article=fixed,
+            correction_id=fixed.corrections.get().pk,
+            user=editor,
+            note="An earlier version misspelled the chief monitor's surname.",
+            kind=Correction.Kind.CORRECTION,
+            reason="Only the surname was wrong.",
+        )
         # Previews shared with a source: one link revoked, one still open.
         returned = day.article("returned")
         link = services.preview_link_share(article=returned, user=journalist)
@@ -578,7 +588,7 @@ def assert_the_week_reached_every_state(day: NewsroomDay) -> None:
     assert articles["returned"].preview_links.active().count() == 1
     restored = revisions.versions_of(articles["needs re-review"]).first()
     assert restored.revision.get_comment().startswith("Restored from rev")
-    assert articles["corrected"].corrections.exists()
+    assert articles["corrected"].corrections.get().amendments.exists()
     assert articles["returned"].status_changes.filter(to_status=S.DRAFT).exclude(note="").exists()
     assert Rating.objects.current_for(articles["needs re-review"]).needs_review
     assert articles["published"].ratings.count() == 2

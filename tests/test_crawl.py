@@ -159,6 +159,9 @@ def newsroom_rules(day, role, name, model, obj):
         if not user.has_perm("bias.publish_rating") or name.endswith("_delete"):
             return REFUSED
         return OPENS
+    if name == "admin:articles_article_corrections":
+        # "Corrections" on the article's page: editors amend its notes.
+        return OPENS if user.has_perm("articles.publish_article") else REFUSED
     if name == "admin:articles_comment_commenter":
         # A commenter's record (their email, every comment, notes, ban) is the moderators'.
         return OPENS if user.has_perm("articles.moderate_comment") else REFUSED

@@ -146,6 +146,9 @@ class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["returned"] = selectors.last_return(obj)
+            context["can_amend_corrections"] = can_publish(request.user) and (
+                obj.corrections.exists()
+            )
         return super().render_change_form(
             request, context, add=add, change=change, form_url=form_url, obj=obj
         )
@@ -200,7 +203,8 @@ class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
     @admin.display(description="Corrections")
     def corrections_list(self, obj):
         return render_to_string(
-            "admin/articles/article/corrections.html", {"corrections": obj.corrections.all()}
+            "admin/articles/article/corrections.html",
+            {"corrections": obj.corrections.all()},
         )
 
     def save_model(self, request, obj, form, change):

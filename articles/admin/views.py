@@ -13,10 +13,11 @@ from reversion.models import Version
 
 from articles import preview, revisions, selectors, services, unsaved
 from articles.markdown import MAX_LENGTH, MarkdownValidator, render_markdown
-from articles.models import Article
+from articles.models import Article, Correction
 from articles.permissions import (
     can_change_articles,
     can_edit_article,
+    can_publish,
     can_share_preview,
     can_write,
 )
@@ -36,6 +37,11 @@ def urls(model_admin):
         path("preview/", view(staff_preview), name="articles_article_preview_new"),
         path("markdown/", view(markdown_preview), name="articles_article_markdown"),
         path("<int:object_id>/status/", view(article_status), name="articles_article_status"),
+        path(
+            "<int:object_id>/corrections/",
+            view(corrections),
+            name="articles_article_corrections",
+        ),
         path(
             "<int:object_id>/share-preview/",
             view(share_preview),
@@ -126,6 +132,52 @@ def article_status(model_admin, request, object_id):
             "status": stored.get_status_display(),
         },
         headers={"Cache-Control": "no-store"},
+    )
+
+
+def corrections(model_admin, request, object_id):
+    """The article's corrections and clarifications, each with its earlier wordings; an
+    editor amends one here (its kind or its words, with a reason)."""
+    article = viewable_article(model_admin, request, object_id)
+    if not can_publish(request.user):
+        raise PermissionDenied
+    errors = {}
+    if request.method == "POST":
+        chosen = request.POST.get("correction", "")
+        try:
+            services.article_amend_correction(
+                article=article,
+                correction_id=chosen,
+                user=request.user,
+                note=request.POST.get("note", ""),
+                kind=request.POST.get("kind", ""),
+                reason=request.POST.get("reason", ""),
+            )
+        except services.ForeignRow as error:
+            raise Http404(str(error)) from error
+        except (services.WorkflowError, ValidationError) as error:
+            message = error.messages if isinstance(error, ValidationError) else [str(error)]
+            errors[chosen] = " ".join(message)
+        else:
+            messages.success(request, "The note is amended; its earlier wording is kept.")
+            return HttpResponseRedirect(request.path)
+    notes = list(article.corrections.prefetch_related("amendments__amended_by"))
+    for note in notes:
+        # A refused amendment shows beside its note, with what was typed.
+        note.error = errors.get(str(note.pk), "")
+        note.typed = request.POST if note.error else {"kind": note.kind, "note": note.note}
+    return TemplateResponse(
+        request,
+        "admin/articles/article/corrections_amend.html",
+        context(
+            model_admin,
+            request,
+            article,
+            title=f"Corrections to “{article}”",
+            notes=notes,
+            kinds=Correction.Kind.choices,
+        ),
+        status=400 if errors else 200,
     )
 
 

@@ -11,7 +11,7 @@ from .delegation import Delegation, DelegationMember
 from .image import Image, License, Rendition
 from .section import Section
 from .sharing import PreviewLink
-from .workflow import Correction, StatusChange
+from .workflow import Correction, CorrectionAmendment, StatusChange
 
 __all__ = [
     "LAST_CHANGED",
@@ -19,6 +19,7 @@ __all__ = [
     "ArticleQuerySet",
     "Comment",
     "Correction",
+    "CorrectionAmendment",
     "CommentDecision",
     "Commenter",
     "CommenterStandingChange",

@@ -8,6 +8,7 @@ inside a transaction and logs what happened. Comments have their own services in
 from articles.services.article import (
     EditOutcome,
     article_add_correction,
+    article_amend_correction,
     article_delete,
     article_edit,
     article_lock_for_edit,
@@ -49,6 +50,7 @@ __all__ = [
     "SectionRow",
     "WorkflowError",
     "article_add_correction",
+    "article_amend_correction",
     "article_delete",
     "article_edit",
     "article_index_for_search",

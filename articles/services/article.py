@@ -13,7 +13,7 @@ from django.utils.text import get_text_list
 from reversion.models import Version
 
 from articles import events, hooks, workflow
-from articles.models import Article, Correction, Image, StatusChange
+from articles.models import Article, Correction, CorrectionAmendment, Image, StatusChange
 from articles.permissions import can_delete_article, can_edit_article, can_publish, can_write
 from articles.revisions import revision_number, snapshot
 from articles.services.body import (
@@ -23,7 +23,7 @@ from articles.services.body import (
     article_replace_body,
     article_save_body,
 )
-from articles.services.errors import EditConflict, WorkflowError
+from articles.services.errors import EditConflict, ForeignRow, WorkflowError
 from articles.services.index import article_index_for_search
 from articles.text import visible_or_blank
 from newsroom.people import display_name
@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 # What the history calls revisions that no workflow move made (the moves: workflow.py).
 CREATED, EDITED, AUTOSAVE, CORRECTION = "Created", "Edited", "Autosave", "Correction"
+CORRECTION_AMENDED = "Correction amended"
 
 
 def changed_since(article: Article) -> str:
@@ -204,6 +205,48 @@ def article_add_correction(
     article_record_revision(article=stored, user=user, comment=CORRECTION)
     events.article_changed.send(sender=Correction, article=stored)
     logger.info("%s %s added to article %s by %s", kind, correction.pk, article.pk, user.pk)
+    return correction
+
+
+@transaction.atomic
+def article_amend_correction(
+    *, article: Article, correction_id, user, note: str, kind: str, reason: str
+) -> Correction:
+    """Amend one of this article's corrections (editors only): its kind or its words, with
+    a reason. The earlier wording is kept; readers see that it was amended, and when.
+    A correction of another article is refused (ForeignRow)."""
+    if not can_publish(user):
+        raise WorkflowError("Only editors amend corrections.")
+    if kind not in Correction.Kind.values:
+        raise WorkflowError("A note to readers is a correction or a clarification.")
+    if not visible_or_blank(reason):
+        raise WorkflowError("Say why the note is amended: the reason is kept with it.")
+    stored = Article.objects.select_for_update().get(pk=article.pk)
+    correction = (
+        Correction.objects.select_for_update().filter(article=stored, pk=correction_id).first()
+        if str(correction_id).isdigit()
+        else None
+    )
+    if correction is None:
+        raise ForeignRow("That correction is not one of this article's.")
+    note = note.strip()
+    if (kind, note) == (correction.kind, correction.note):
+        raise WorkflowError("Nothing to amend: the kind and the words are as they were.")
+    amendment = CorrectionAmendment(
+        correction=correction,
+        kind=correction.kind,
+        note=correction.note,
+        reason=reason.strip()[:300],
+        amended_by=user,
+    )
+    correction.kind, correction.note = kind, note
+    correction.amended_at = timezone.now()
+    correction.full_clean()
+    amendment.save()
+    correction.save(update_fields=["kind", "note", "amended_at"])
+    article_record_revision(article=stored, user=user, comment=CORRECTION_AMENDED)
+    events.article_changed.send(sender=Correction, article=stored)
+    logger.info("correction %s of article %s amended by %s", correction.pk, article.pk, user.pk)
     return correction
 
 
