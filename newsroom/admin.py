@@ -22,6 +22,10 @@ class ChooserAutocompleteJsonView(AutocompleteJsonView):
         thumbnail_url = getattr(obj, "thumbnail_url", None)
         if thumbnail_url:
             result["thumbnail"] = thumbnail_url
+        if getattr(obj, "needs_credit", False):
+            # Chosen now, it would stop the article at the publish gate: say so here.
+            result["needs_credit"] = True
+            result["text"] = f"{result['text']} (needs a credit before publishing)"
         return result
 
 

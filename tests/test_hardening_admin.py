@@ -198,3 +198,17 @@ def test_the_admins_own_pages_answer_404_for_an_id_too_large(client, article_wit
         assert client.post(path).status_code == 404, path
     client.force_login(staff_member("Moderators"))
     assert client.post(f"/admin/articles/comment/{value}/moderate/approved/").status_code == 404
+
+
+def test_the_chooser_and_the_image_list_say_which_pictures_need_a_credit(client):
+    ImageFactory(alt_text="Delegates around a table")
+    ImageFactory(alt_text="Delegates arriving", credit="")
+    client.force_login(staff_member("Editors"))
+    url = "/admin/autocomplete/?app_label=articles&model_name=article&field_name=lead_image"
+    found = client.get(f"{url}&term=delegates").json()["results"]
+    assert sorted((result["text"], result.get("needs_credit", False)) for result in found) == [
+        ("Delegates around a table", False),
+        ("Delegates arriving (needs a credit before publishing)", True),
+    ]
+    listed = client.get("/admin/articles/image/?credit=needed").content.decode()
+    assert "Delegates arriving" in listed and "Delegates around a table" not in listed

@@ -22,6 +22,21 @@ def image_tag(image: Image, *, width: int):
     )
 
 
+class NeedsCreditFilter(admin.SimpleListFilter):
+    """Pictures an article could not be published leading with, until someone credits them."""
+
+    title = "credit"
+    parameter_name = "credit"
+
+    def lookups(self, request, model_admin):
+        return [("needed", "Needs a credit or licence")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "needed":
+            return queryset.filter(models.Q(credit__regex=r"^\s*$") | models.Q(license=""))
+        return queryset
+
+
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
     list_display = (
@@ -33,7 +48,7 @@ class ImageAdmin(admin.ModelAdmin):
         "dimensions",
         "created_at",
     )
-    list_filter = ("license",)
+    list_filter = (NeedsCreditFilter, "license")
     search_fields = ("alt_text", "caption", "credit", "source")
     formfield_overrides = {
         models.URLField: {"assume_scheme": "https"},

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 
 from articles.images.credentials import ContentCredentials
 from articles.images.validators import validate_image_upload
-from articles.text import validate_visible
+from articles.text import validate_visible, visible_or_blank
 
 
 class License(models.TextChoices):
@@ -145,6 +145,12 @@ class Image(models.Model):
         whose readers do not all take WebP; uses prefetched rows."""
         renditions = [r for r in self.renditions.all() if r.format != Rendition.Format.WEBP]
         return min(renditions, key=lambda r: abs(r.width - width), default=None)
+
+    @property
+    def needs_credit(self) -> bool:
+        """An article may not be published leading with it until it has a credit and a
+        licence (the publish gate's rule)."""
+        return not (visible_or_blank(self.credit) and self.license)
 
     @property
     def thumbnail_url(self) -> str:
