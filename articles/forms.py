@@ -31,6 +31,8 @@ class ArticleAdminForm(forms.ModelForm):
     """
 
     user = None
+    # The editor's autosave, when the form shows it again: checked, never saved by opening it.
+    resumed = None
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     transition = forms.ChoiceField(
@@ -97,6 +99,9 @@ class ArticleAdminForm(forms.ModelForm):
         self.fields["transition"].choices = [("", "Save only")] + [
             (t.target, t.action) for t in workflow.allowed_transitions(self.user, article)
         ]
+
+    def is_valid(self):
+        return super().is_valid() and self.resumed is None
 
     def show_conflict(self, cleaned) -> None:
         """Someone saved since this edit began: keep what was typed, set the form to their

@@ -5,7 +5,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from articles import hooks
-from articles.models import Article, Correction, Section, StatusChange, public_q
+from articles.models import Article, Autosave, Correction, Section, StatusChange, public_q
 from articles.permissions import can_publish, can_write
 
 
@@ -134,3 +134,14 @@ def returned_to(user, articles: QuerySet | None = None) -> QuerySet:
         )
         .filter(last_from=Article.Status.IN_REVIEW, last_to=Article.Status.DRAFT)
     )
+
+
+def autosave_of(article: Article, user) -> Autosave | None:
+    """This editor's unsaved changes to the article, kept by autosave; None when none are."""
+    return autosave_of_id(article.pk, user)
+
+
+def autosave_of_id(article_id, user) -> Autosave | None:
+    if not str(article_id).isdigit() or not getattr(user, "pk", None):
+        return None
+    return Autosave.objects.filter(article_id=article_id, user=user.pk).first()

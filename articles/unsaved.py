@@ -86,6 +86,10 @@ DELEGATION_FIELDS = ("party", "notes", "position")
 MEMBER_FIELDS = ("name", "role", "is_head", "position")
 
 
+# `check` has bounded the rows already; this only keeps `_rows` from refusing twice.
+MAX_ROWS = 10_000
+
+
 class UnsavedTextError(ValueError):
     """Posted text that cannot be shown: over the bounds, or not a form of this site."""
 
@@ -114,15 +118,31 @@ def _rows(data, prefix: str, fields: tuple, limit: int, what: str) -> list[tuple
     return rows
 
 
-def from_form(stored: Article | None, data, *, author) -> dict:
-    """The article page's context for the text an editor has typed and not saved (the
-    article admin's form, as posted); the stored article's corrections and rating.
-    Every Markdown text is bounded as on save (UnsavedTextError, with the reason)."""
+def check(data) -> None:
+    """Refuse posted text over the bounds a save would refuse it at (UnsavedTextError, with
+    the reason): too many rows, or a Markdown text too long or too deeply nested."""
     from django.core.exceptions import ValidationError
 
     from articles.markdown import MAX_LENGTH, NOTES_MAX_LENGTH, MarkdownValidator
     from articles.services import MAX_DELEGATIONS, MAX_MEMBERS, MAX_SECTIONS
 
+    try:
+        for _, row in _rows(data, "sections", SECTION_FIELDS, MAX_SECTIONS, "sections"):
+            MarkdownValidator(MAX_LENGTH)(row["body"])
+        for prefix, row in _rows(
+            data, "delegations", DELEGATION_FIELDS, MAX_DELEGATIONS, "delegations"
+        ):
+            MarkdownValidator(NOTES_MAX_LENGTH)(row["notes"])
+            _rows(data, f"{prefix}-members", MEMBER_FIELDS, MAX_MEMBERS, "members")
+    except ValidationError as error:
+        raise UnsavedTextError(" ".join(error.messages)) from error
+
+
+def from_form(stored: Article | None, data, *, author) -> dict:
+    """The article page's context for the text an editor has typed and not saved (the
+    article admin's form, as posted); the stored article's corrections and rating.
+    Every Markdown text is bounded as on save (UnsavedTextError, with the reason)."""
+    check(data)
     shown = Article(
         pk=stored.pk if stored else None,
         slug=stored.slug if stored else "",
@@ -145,35 +165,24 @@ def from_form(stored: Article | None, data, *, author) -> dict:
     elif stored is not None:
         shown.lead_image = stored.lead_image
     kinds = Section.Kind.values
-    try:
-        sections = []
-        for _, row in _rows(data, "sections", SECTION_FIELDS, MAX_SECTIONS, "sections"):
-            body = row.get("body", "")
-            MarkdownValidator(MAX_LENGTH)(body)
-            kind = row.get("kind") if row.get("kind") in kinds else Section.Kind.TEXT
-            sections.append(
-                section(kind, row.get("heading", "")[:200], body, _number(row.get("position")))
-            )
-        delegations = []
-        for prefix, row in _rows(
-            data, "delegations", DELEGATION_FIELDS, MAX_DELEGATIONS, "delegations"
-        ):
-            notes = row.get("notes", "")
-            MarkdownValidator(NOTES_MAX_LENGTH)(notes)
-            members = [
-                {
-                    "name": member.get("name", "")[:120],
-                    "role": member.get("role", "")[:200],
-                    "is_head": member.get("is_head") in ("on", "true", "1"),
-                    "position": _number(member.get("position")),
-                }
-                for _, member in _rows(
-                    data, f"{prefix}-members", MEMBER_FIELDS, MAX_MEMBERS, "members"
-                )
-            ]
-            delegations.append(
-                delegation(row.get("party", "")[:120], notes, _number(row.get("position")), members)
-            )
-    except ValidationError as error:
-        raise UnsavedTextError(" ".join(error.messages)) from error
+    sections = []
+    for _, row in _rows(data, "sections", SECTION_FIELDS, MAX_ROWS, "sections"):
+        kind = row.get("kind") if row.get("kind") in kinds else Section.Kind.TEXT
+        sections.append(
+            section(kind, row.get("heading", "")[:200], row["body"], _number(row.get("position")))
+        )
+    delegations = []
+    for prefix, row in _rows(data, "delegations", DELEGATION_FIELDS, MAX_ROWS, "delegations"):
+        members = [
+            {
+                "name": member.get("name", "")[:120],
+                "role": member.get("role", "")[:200],
+                "is_head": member.get("is_head") in ("on", "true", "1"),
+                "position": _number(member.get("position")),
+            }
+            for _, member in _rows(data, f"{prefix}-members", MEMBER_FIELDS, MAX_ROWS, "members")
+        ]
+        delegations.append(
+            delegation(row["party"][:120], row["notes"], _number(row.get("position")), members)
+        )
     return page_of(shown, stored or shown, sections, delegations)

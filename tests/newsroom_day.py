@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 import time_machine
 from django.core.files.base import ContentFile
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -267,6 +268,69 @@ class Week:
             )
 
 
+def typed(article: Article, **changes) -> QueryDict:
+    """The article's editing form as its page posts it, with these fields changed."""
+    posted = QueryDict(mutable=True)
+    posted.update(
+        {
+            "title": article.title,
+            "slug": article.slug,
+            "article_type": article.article_type,
+            "summary": article.summary,
+            "comments_enabled": "on",
+            "loaded_version": str(article.version),
+            **changes,
+        }
+    )
+    rows = {"sections": list(article.sections.all()), "delegations": []}
+    rows["delegations"] = list(article.delegations.prefetch_related("members"))
+    for prefix, objects in rows.items():
+        posted.update(
+            {
+                f"{prefix}-TOTAL_FORMS": str(len(objects)),
+                f"{prefix}-INITIAL_FORMS": str(len(objects)),
+            }
+        )
+        for n, row in enumerate(objects):
+            posted.update(
+                {
+                    f"{prefix}-{n}-id": str(row.pk),
+                    f"{prefix}-{n}-article": str(article.pk),
+                    f"{prefix}-{n}-position": str(row.position),
+                }
+            )
+            if prefix == "sections":
+                posted.update(
+                    {
+                        f"sections-{n}-kind": row.kind,
+                        f"sections-{n}-heading": row.heading,
+                        f"sections-{n}-body": row.body,
+                    }
+                )
+                continue
+            posted.update(
+                {f"delegations-{n}-party": row.party, f"delegations-{n}-notes": row.notes}
+            )
+            members = list(row.members.all())
+            posted.update(
+                {
+                    f"delegations-{n}-members-TOTAL_FORMS": str(len(members)),
+                    f"delegations-{n}-members-INITIAL_FORMS": str(len(members)),
+                }
+            )
+            for m, member in enumerate(members):
+                posted.update(
+                    {
+                        f"delegations-{n}-members-{m}-id": str(member.pk),
+                        f"delegations-{n}-members-{m}-delegation": str(row.pk),
+                        f"delegations-{n}-members-{m}-name": member.name,
+                        f"delegations-{n}-members-{m}-role": member.role,
+                        f"delegations-{n}-members-{m}-position": str(member.position),
+                    }
+                )
+    return posted
+
+
 def body(sections) -> list[dict]:
     return [
         {"kind": kind, "heading": "", "body": text, "position": position}
@@ -459,6 +523,17 @@ def build_newsroom_day() -> NewsroomDay:
         link = services.preview_link_share(article=returned, user=journalist)
         services.preview_link_revoke(article=returned, link_id=link.pk, user=editor)
         services.preview_link_share(article=returned, user=editor)
+        # Unsaved work kept by autosave: the journalist's rewrite of the returned draft, and
+        # an editor's pending change to a live article, which readers do not see.
+        services.article_autosave(
+            article=returned,
+            user=journalist,
+            posted=typed(returned, title="Prisoner exchange planned for Friday"),
+        )
+        live = day.article("published")
+        services.article_autosave(
+            article=live, user=editor, posted=typed(live, summary="A pending rewrite.")
+        )
         # A journalist asks for no desk mail.
         MailPreference.objects.create(user=other, desk_mail=False)
         week.move("in review", S.IN_REVIEW, user=other)
@@ -589,6 +664,8 @@ def assert_the_week_reached_every_state(day: NewsroomDay) -> None:
     restored = revisions.versions_of(articles["needs re-review"]).first()
     assert restored.revision.get_comment().startswith("Restored from rev")
     assert articles["corrected"].corrections.get().amendments.exists()
+    assert articles["returned"].autosaves.get().data["title"] != [articles["returned"].title]
+    assert articles["published"].autosaves.exists()
     assert articles["returned"].status_changes.filter(to_status=S.DRAFT).exclude(note="").exists()
     assert Rating.objects.current_for(articles["needs re-review"]).needs_review
     assert articles["published"].ratings.count() == 2

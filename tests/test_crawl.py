@@ -58,6 +58,8 @@ INDEX = "/admin/"
 POST_ONLY_VIEWS = {
     "admin:logout",
     "admin:articles_comment_moderate",
+    "admin:articles_article_autosave",
+    "admin:articles_article_autosave_discard",
 }
 
 STANDARD_VIEWS = ("changelist", "add", "change", "history", "delete")
@@ -159,6 +161,9 @@ def newsroom_rules(day, role, name, model, obj):
         if not user.has_perm("bias.publish_rating") or name.endswith("_delete"):
             return REFUSED
         return OPENS
+    if name == "admin:articles_article_autosave_preview":
+        # One's own unsaved changes, and nobody else's.
+        return OPENS if obj.autosaves.filter(user=user).exists() else REFUSED
     if name == "admin:articles_article_corrections":
         # "Corrections" on the article's page: editors amend its notes.
         return OPENS if user.has_perm("articles.publish_article") else REFUSED
@@ -607,3 +612,22 @@ def test_the_crawl_opens_every_address_the_site_has(week):
         and not (route.params and any(route.template.startswith(prefix) for prefix in empty))
     ]
     assert not missed
+
+
+def test_the_weeks_unsaved_work_opens_again_for_its_editor_alone(client, week):
+    """Autosaves made during the week come back into their editors' forms, over articles
+    with sections, delegations and members; a colleague opens the article as stored."""
+    returned, live = week.article("returned"), week.article("published")
+    for user, article, typed_text in (
+        (week.journalist, returned, "Prisoner exchange planned for Friday"),
+        (week.editor, live, "A pending rewrite."),
+    ):
+        client.force_login(user)
+        page = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+        assert "Your unsaved changes are back." in page and typed_text in page
+        assert "errornote" not in page
+    client.force_login(week.superuser)
+    page = client.get(f"/admin/articles/article/{live.pk}/change/").content.decode()
+    assert "Your unsaved changes are back." not in page and "A pending rewrite." not in page
+    client.logout()
+    assert "A pending rewrite." not in client.get(live.get_absolute_url()).content.decode()

@@ -1,9 +1,14 @@
+import copy
+
 import nested_admin
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.db import router, transaction
 from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.formats import date_format
 
 from articles import selectors, services, workflow
@@ -145,6 +150,7 @@ class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
+            context["autosave"] = getattr(request, "resumed_autosave", None)
             context["returned"] = selectors.last_return(obj)
             context["can_amend_corrections"] = can_publish(request.user) and (
                 obj.corrections.exists()
@@ -160,7 +166,8 @@ class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
+        resumed = getattr(request, "resumed_autosave", None)
+        return type(form.__name__, (form,), {"user": request.user, "resumed": resumed})
 
     def get_queryset(self, request):
         # Naming select_related here makes the change list skip list_select_related.
@@ -269,12 +276,36 @@ class ArticleAdmin(ValidInitialMixin, nested_admin.NestedModelAdmin):
         return super().response_change(request, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "GET" and object_id is not None:
+            resumed = self.resume_autosave(request, object_id, form_url, extra_context)
+            if resumed is not None:
+                return resumed
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except services.WorkflowError as error:
             # A conflict found while saving (after the form checked) writes nothing.
             self.message_user(request, str(error), messages.ERROR)
             return HttpResponseRedirect(request.path)
+
+    def resume_autosave(self, request, object_id, form_url, extra_context):
+        """The article's page with this editor's autosaved changes in its form, as if they
+        had just posted it and not saved: every field as they left it, checked as a save
+        would check it (a colleague's save since shows beside theirs). None when there is
+        nothing to resume, or the article is no longer theirs to edit."""
+        object_id = unquote(object_id)
+        kept = selectors.autosave_of_id(object_id, request.user)  # rarely one: asked first
+        if kept is None:
+            return None
+        article = self.get_object(request, object_id)
+        if article is None or not can_edit_article(request.user, article):
+            return None
+        posted = copy.copy(request)
+        posted.method = "POST"
+        posted.POST, posted._files = kept.as_form_data(), MultiValueDict()
+        posted.resumed_autosave = kept
+        # Not through changeform_view: its CSRF check is for posts the browser made.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return self._changeform_view(posted, object_id, form_url, extra_context)
 
 
 def _logged(row) -> dict:

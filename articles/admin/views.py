@@ -37,6 +37,17 @@ def urls(model_admin):
         path("preview/", view(staff_preview), name="articles_article_preview_new"),
         path("markdown/", view(markdown_preview), name="articles_article_markdown"),
         path("<int:object_id>/status/", view(article_status), name="articles_article_status"),
+        path("<int:object_id>/autosave/", view(autosave), name="articles_article_autosave"),
+        path(
+            "<int:object_id>/autosave/discard/",
+            view(autosave_discard),
+            name="articles_article_autosave_discard",
+        ),
+        path(
+            "<int:object_id>/autosave/preview/",
+            view(autosave_preview),
+            name="articles_article_autosave_preview",
+        ),
         path(
             "<int:object_id>/corrections/",
             view(corrections),
@@ -133,6 +144,50 @@ def article_status(model_admin, request, object_id):
         },
         headers={"Cache-Control": "no-store"},
     )
+
+
+def autosave(model_admin, request, object_id):
+    """Keep what the editor has typed and not saved (the editing page posts its form here
+    after each half-minute of changes); the article is unchanged until they save."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    article = viewable_article(model_admin, request, object_id)
+    if not can_edit_article(request.user, article):
+        return JsonResponse({"error": "You may not edit this article now."}, status=403)
+    try:
+        kept = services.article_autosave(article=article, user=request.user, posted=request.POST)
+    except services.WorkflowError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    return JsonResponse(
+        {"saved_at": date_format(timezone.localtime(kept.saved_at), "H:i")},
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def autosave_discard(model_admin, request, object_id):
+    """Drop the editor's autosaved changes and open the article as it is stored."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    article = viewable_article(model_admin, request, object_id)
+    if services.article_discard_autosave(article=article, user=request.user):
+        messages.success(request, "Your autosaved changes are discarded.")
+    return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+
+def autosave_preview(model_admin, request, object_id):
+    """The editor's autosaved changes as readers would read them once saved."""
+    article = viewable_article(model_admin, request, object_id)
+    kept = selectors.autosave_of(article, request.user)
+    if kept is None:
+        raise Http404("You have no autosaved changes to this article.")
+    stored = selectors.article_for_preview(pk=article.pk)
+    try:
+        text = unsaved.from_form(stored, kept.as_form_data(), author=request.user)
+    except unsaved.UnsavedTextError as error:
+        return TemplateResponse(request, "400.html", {"message": str(error)}, status=400)
+    when = date_format(timezone.localtime(kept.saved_at), "j F Y, H:i")
+    banner = f"Your changes autosaved at {when}, not saved into the article."
+    return render_preview(request, stored, text=text, banner=banner)
 
 
 def corrections(model_admin, request, object_id):
@@ -233,6 +288,7 @@ def revision_list(model_admin, request, object_id):
             article,
             title=f"Revisions of “{article}”",
             versions=revisions.numbered(revisions.versions_of(article)),
+            autosave=selectors.autosave_of(article, request.user),
             can_restore=can_edit_article(request.user, article),
         ),
     )

@@ -1,4 +1,5 @@
 from .article import LAST_CHANGED, Article, ArticleQuerySet, public_q
+from .autosave import Autosave
 from .comment import (
     Comment,
     CommentDecision,
@@ -17,6 +18,7 @@ __all__ = [
     "LAST_CHANGED",
     "Article",
     "ArticleQuerySet",
+    "Autosave",
     "Comment",
     "Correction",
     "CorrectionAmendment",

@@ -19,6 +19,7 @@ from articles.services.article import (
     article_transition,
     conflict_message,
 )
+from articles.services.autosave import article_autosave, article_discard_autosave
 from articles.services.body import (
     MAX_BODY_LENGTH,
     MAX_DELEGATIONS,
@@ -51,7 +52,9 @@ __all__ = [
     "WorkflowError",
     "article_add_correction",
     "article_amend_correction",
+    "article_autosave",
     "article_delete",
+    "article_discard_autosave",
     "article_edit",
     "article_index_for_search",
     "article_lock_for_edit",

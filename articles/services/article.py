@@ -16,6 +16,7 @@ from articles import events, hooks, workflow
 from articles.models import Article, Correction, CorrectionAmendment, Image, StatusChange
 from articles.permissions import can_delete_article, can_edit_article, can_publish, can_write
 from articles.revisions import revision_number, snapshot
+from articles.services.autosave import article_discard_autosave
 from articles.services.body import (
     BodyChanges,
     DelegationRow,
@@ -347,6 +348,8 @@ def article_edit(
     )
     article_index_for_search(article=article)
     article_record_revision(article=article, user=user, comment=CREATED if created else EDITED)
+    # What was autosaved is in the article now.
+    article_discard_autosave(article=article, user=user)
     events.article_changed.send(sender=Article, article=article)
     try:
         if correction := correction.strip():

@@ -1,5 +1,5 @@
 'use strict';
-// The article's editing page: a guard against leaving unsaved changes, a live preview
+// The article's editing page: autosave, a guard against leaving unsaved changes, a live preview
 // that follows the typing, a warning as soon as someone else saves the article, and
 // keyboard buttons to move sections. Everything here also works without it: the
 // preview button submits the form to a new tab, and a stale save is refused with
@@ -16,6 +16,7 @@
             return;
         }
         guardUnsavedChanges();
+        autosaveChanges();
         followWithPreview();
         watchForOtherSaves();
         addSectionMoves();
@@ -38,6 +39,65 @@
             if (dirty) {
                 event.preventDefault();
                 event.returnValue = '';
+            }
+        });
+    }
+
+    // After each half minute of changes, what the editor typed is kept on the server (the
+    // article itself changes only when they save), and "Saved 14:02" says so. Reopening the
+    // article brings the changes back; leaving asks only about changes not yet kept.
+    const AUTOSAVE_AFTER_MS = 30000;
+
+    function autosaveChanges() {
+        const url = desk.dataset.autosaveUrl;
+        const status = document.getElementById('autosave-status');
+        if (!url || !status) {
+            return;
+        }
+        const live = desk.dataset.live === 'yes';
+        let timer = null;
+        let typedSinceSent = false;
+        const say = (text, failed) => {
+            status.textContent = text;
+            status.classList.toggle('is-failed', failed);
+        };
+        const send = () => {
+            timer = null;
+            typedSinceSent = false;
+            const body = new FormData(form);
+            for (const name of Array.from(body.keys())) {
+                if (name.startsWith('_')) {
+                    body.delete(name);
+                }
+            }
+            fetch(url, { method: 'POST', credentials: 'same-origin', body })
+                .then((response) => response.json().then((answer) => [response.ok, answer]))
+                .then(([ok, answer]) => {
+                    if (!ok) {
+                        say(answer.error || 'Not autosaved.', true);
+                        return;
+                    }
+                    say(live
+                        ? `Saved ${answer.saved_at} as a pending draft: the live page changes when you save.`
+                        : `Saved ${answer.saved_at}.`, false);
+                    if (!typedSinceSent && timer === null) {
+                        dirty = false;
+                    }
+                })
+                .catch(() => say('Not autosaved: the server did not answer. Your text is still here.', true));
+        };
+        const changed = () => {
+            typedSinceSent = true;
+            if (timer === null) {
+                timer = window.setTimeout(send, AUTOSAVE_AFTER_MS);
+            }
+        };
+        form.addEventListener('input', changed);
+        form.addEventListener('change', changed);
+        // Saving keeps everything: no autosave after it.
+        form.addEventListener('submit', (event) => {
+            if (!event.submitter || event.submitter.name !== '_preview') {
+                window.clearTimeout(timer);
             }
         });
     }

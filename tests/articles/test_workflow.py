@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 S = Article.Status
 # Admin pages: session, user, permissions, then the page's own reads.
 LIST_QUERIES = 10
-CHANGE_QUERIES = 12  # with the last return, shown as a banner, and whether it has corrections
+CHANGE_QUERIES = 13  # with the last return (a banner), whether it has corrections, an autosave
 
 
 @pytest.fixture
