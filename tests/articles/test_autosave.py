@@ -293,3 +293,29 @@ def test_the_history_shows_the_editors_own_autosave_and_its_preview(client, auth
     client.force_login(editor)  # another person's unsaved text is theirs alone
     assert shown(client.get(history)).find("h2", string="Autosave") is None
     assert client.get(preview).status_code == 404
+
+
+def test_an_autosave_naming_rows_that_are_gone_or_anothers_opens_with_errors_and_saves_nothing(
+    client, author, editor
+):
+    article = draft(author)
+    SectionFactory(article=article, body="A second section.")
+    victim = ArticleFactory(title="Someone else's story")
+    foreign = SectionFactory(article=victim, body="Not yours.")
+    client.force_login(author)
+    data = opened(client, article)
+    # One of the rows the page knew is deleted meanwhile; another is posted as a section
+    # of a published article.
+    gone = article.sections.get(body="A second section.")
+    data["sections-0-id"] = [str(foreign.pk)]
+    data["sections-0-body"] = ["Taken over."]
+    autosave(client, article, data)
+    gone.delete()
+
+    response = client.get(change_url(article))
+
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.select(".errornote, .errorlist")
+    assert victim.sections.get().body == "Not yours."
+    assert Article.objects.get(pk=article.pk).sections.count() == 1
