@@ -63,6 +63,20 @@ def test_a_revoked_link_stops_opening_the_article_and_a_new_one_can_be_made(peop
     assert article.preview_links.active().count() == 1 and article.preview_links.count() == 2
 
 
+def test_revoking_one_link_leaves_the_articles_others_alone(people):
+    article = draft(people["author"])
+    old = services.preview_link_share(article=article, user=people["author"])
+    services.preview_link_revoke(article=article, link_id=old.pk, user=people["author"])
+    active = services.preview_link_share(article=article, user=people["author"])
+    # Revoking the old link again names it, not the article's newest.
+    again = services.preview_link_revoke(article=article, link_id=old.pk, user=people["editor"])
+    assert again == old
+    active.refresh_from_db()
+    assert active.is_active
+    old.refresh_from_db()
+    assert old.revoked_by == people["author"]
+
+
 def test_a_link_of_another_article_is_not_revoked_through_this_one(people, client):
     mine, theirs = draft(people["author"]), draft(people["other"])
     their_link = services.preview_link_share(article=theirs, user=people["other"])
@@ -71,7 +85,7 @@ def test_a_link_of_another_article_is_not_revoked_through_this_one(people, clien
         f"/admin/articles/article/{mine.pk}/share-preview/", {"revoke": their_link.pk}
     )
     assert response.status_code == 404
-    with pytest.raises(services.ForeignRow):
+    with pytest.raises(services.ForeignRow, match="not one of this article's"):
         services.preview_link_revoke(article=mine, link_id=their_link.pk, user=people["author"])
     for bad in ("", "x", "1 OR 1=1", "-1"):
         with pytest.raises(services.ForeignRow):
@@ -83,10 +97,11 @@ def test_a_link_of_another_article_is_not_revoked_through_this_one(people, clien
 def test_only_editors_and_the_author_share_or_revoke(people, client):
     article = draft(people["author"])
     for who in ("other", "analyst"):
-        with pytest.raises(services.WorkflowError):
+        with pytest.raises(services.WorkflowError, match="may not share a preview"):
             services.preview_link_share(article=article, user=people[who])
     link = services.preview_link_share(article=article, user=people["editor"])
-    with pytest.raises(services.WorkflowError):
+    assert link.created_by == people["editor"]
+    with pytest.raises(services.WorkflowError, match="may not revoke"):
         services.preview_link_revoke(article=article, link_id=link.pk, user=people["other"])
     # Another journalist cannot reach the page at all.
     client.force_login(people["other"])
