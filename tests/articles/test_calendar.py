@@ -443,3 +443,24 @@ def test_a_bad_week_in_the_post_falls_back_to_the_articles_week(people, client):
     response = reschedule(as_user(client, people["editor"]), article, "", week="\x00x")
     assert response.status_code == 400
     assert days_of(response)["Thursday 9 January"] == ["08:00 Summit date set"]
+
+
+# Where the desk finds it
+
+
+def test_the_desk_links_the_calendar_with_the_count_of_scheduled_articles(people, client):
+    scheduled(author=people["author"])
+    scheduled(author=people["other"])
+    ArticleFactory()  # live
+    for role, count in (("editor", 2), ("author", 1)):
+        desk = {d["label"]: d for d in as_user(client, people[role]).get("/admin/").context["desk"]}
+        item = desk["Scheduled · Story calendar"]
+        assert (item["count"], item["url"]) == (count, CALENDAR)
+    index = as_user(client, people["moderator"]).get("/admin/")
+    assert "Story calendar" not in index.content.decode()
+
+
+def test_the_article_list_links_the_calendar(people, client):
+    page = as_user(client, people["editor"]).get("/admin/articles/article/")
+    tools = BeautifulSoup(page.content, "html.parser").select_one(".object-tools")
+    assert tools.find("a", string="Story calendar")["href"] == CALENDAR
