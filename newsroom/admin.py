@@ -119,7 +119,8 @@ def refuse_unusable_searches(view):
 
 def editorial_desk(user) -> list[dict]:
     """The counts on the admin's front page: the person's drafts (for those who write),
-    and what awaits review among the articles they see."""
+    and what awaits review and what is scheduled (the story calendar) among the articles
+    they see."""
     from articles.models import Article
     from articles.permissions import can_publish, can_view_articles, can_write
     from articles.selectors import articles_visible_to, returned_to
@@ -150,6 +151,15 @@ def editorial_desk(user) -> list[dict]:
             "label": "Awaiting review",
             "count": in_review.count(),
             "url": f"{changelist}?status__exact=in_review",
+        }
+    )
+    # The week's plan: what is scheduled to go live, on the story calendar.
+    scheduled = articles_visible_to(user, Article.objects.scheduled())
+    desk.append(
+        {
+            "label": "Scheduled · Story calendar",
+            "count": scheduled.count(),
+            "url": reverse("admin:articles_article_calendar"),
         }
     )
     ratings = bias_desk(user, changelist)

@@ -28,6 +28,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import RequestFactory, override_settings
 from django.urls import URLResolver, get_resolver
+from django.utils import timezone
 
 from articles import revisions
 from articles.models import Article, Comment
@@ -61,6 +62,9 @@ POST_ONLY_VIEWS = {
     "admin:articles_article_autosave",
     "admin:articles_article_autosave_discard",
 }
+
+# A model's own pages without an id whose answer the newsroom's rules decide (newsroom_rules).
+RULED_PAGES = {"admin:articles_article_calendar"}
 
 STANDARD_VIEWS = ("changelist", "add", "change", "history", "delete")
 
@@ -167,6 +171,9 @@ def newsroom_rules(day, role, name, model, obj):
     if name == "admin:articles_article_corrections":
         # "Corrections" on the article's page: editors amend its notes.
         return OPENS if user.has_perm("articles.publish_article") else REFUSED
+    if name == "admin:articles_article_calendar":
+        # The story calendar: whoever may see articles (each sees the ones they may).
+        return OPENS if user.has_perm("articles.view_article") else REFUSED
     if name == "admin:articles_comment_commenter":
         # A commenter's record (their email, every comment, notes, ban) is the moderators'.
         return OPENS if user.has_perm("articles.moderate_comment") else REFUSED
@@ -285,7 +292,11 @@ class AdminCrawl:
             self.add(route.fill(), self.expect_add(model_admin), route)
         elif not route.params:
             may = self.rights and self.rights.any_on(model)
-            self.add(route.fill(), NO_ERROR if may else REFUSED, route)
+            expect = NO_ERROR if may else REFUSED
+            if route.name in RULED_PAGES:
+                expect = self.rule(route.name, model, None) or expect
+            for query, opened in self.page_queries(route.name):
+                self.add(route.fill() + query, opened if expect == OPENS else expect, route)
         elif route.params[0] in ("object_id", "id"):
             objects = self.samples(model)
             if view is None or (self.rights and not self.rights.any_on(model)):
@@ -303,6 +314,14 @@ class AdminCrawl:
                 self.add(route.fill(article_id=article.pk), expect, route)
         else:
             self.unfillable.append(f"{route.template} ({route.name})")
+
+    def page_queries(self, name) -> list[tuple[str, str | int]]:
+        """The queries a model's own page is opened with, and what each answers once the
+        page opens for the role: the calendar shows the week of the scheduled article."""
+        if name == "admin:articles_article_calendar":
+            planned = timezone.localdate(self.day.articles["scheduled"].published_at)
+            return [("", OPENS), (f"?week={planned.isoformat()}", OPENS), ("?week=soon", 400)]
+        return [("", OPENS)]
 
     def object_kwargs(self, route, obj) -> list[tuple[dict, str]]:
         """An object page's parameters and query: the object, one of its revisions, or two."""

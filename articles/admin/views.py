@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from reversion.models import Version
 
 from articles import preview, revisions, selectors, services, unsaved
+from articles.admin.calendar import story_calendar
 from articles.markdown import MAX_LENGTH, MarkdownValidator, render_markdown
 from articles.models import Article, Correction
 from articles.permissions import (
@@ -36,6 +37,7 @@ def urls(model_admin):
         path("<int:object_id>/preview/", view(staff_preview), name="articles_article_preview"),
         path("preview/", view(staff_preview), name="articles_article_preview_new"),
         path("markdown/", view(markdown_preview), name="articles_article_markdown"),
+        path("calendar/", view(story_calendar), name="articles_article_calendar"),
         path("<int:object_id>/status/", view(article_status), name="articles_article_status"),
         path("<int:object_id>/autosave/", view(autosave), name="articles_article_autosave"),
         path(

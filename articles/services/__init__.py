@@ -35,6 +35,7 @@ from articles.services.body import (
 from articles.services.errors import EditConflict, ForeignRow, WorkflowError
 from articles.services.image import image_delete, image_save
 from articles.services.index import article_index_for_search, articles_reindex_for_search
+from articles.services.schedule import article_reschedule
 from articles.services.sharing import preview_link_revoke, preview_link_share
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "article_publish_gate",
     "article_record_revision",
     "article_replace_body",
+    "article_reschedule",
     "article_restore_revision",
     "article_save",
     "article_save_body",

@@ -389,11 +389,14 @@ def test_admin_index_shows_my_drafts_and_awaiting_review(people, client):
         ready_article(people["other journalist"], status=S.IN_REVIEW)
     client.force_login(people["author"])
     desk = {d["label"]: d["count"] for d in client.get("/admin/").context["desk"]}
-    assert desk == {"Returned to me": 0, "My drafts": 2, "Awaiting review": 0}
+    assert desk == {
+        "Returned to me": 0, "My drafts": 2, "Awaiting review": 0, "Scheduled · Story calendar": 0
+    }  # fmt: skip
     client.force_login(people["editor"])
     desk = {d["label"]: d["count"] for d in client.get("/admin/").context["desk"]}
     assert desk == {
-        "Returned to me": 0, "My drafts": 0, "Awaiting review": 3, "Ratings to sign off": 0
+        "Returned to me": 0, "My drafts": 0, "Awaiting review": 3,
+        "Scheduled · Story calendar": 0, "Ratings to sign off": 0,
     }  # fmt: skip
     assert "Awaiting review" in client.get("/admin/").content.decode()
 
