@@ -36,7 +36,7 @@ def form_data(posted) -> dict[str, list[str]]:
             raise WorkflowError(
                 f"A field holds more than {MAX_VALUE_LENGTH:,} characters: nothing was kept."
             )
-        kept[name] = values[:1] if name != "tags" else values[:20]
+        kept[name] = values[:1]  # every field of the form posts one value
     return kept
 
 

@@ -319,3 +319,43 @@ def test_an_autosave_naming_rows_that_are_gone_or_anothers_opens_with_errors_and
     assert page.select(".errornote, .errorlist")
     assert victim.sections.get().body == "Not yours."
     assert Article.objects.get(pk=article.pk).sections.count() == 1
+
+
+def test_each_field_is_kept_up_to_its_bound_and_once(client, author):
+    article = draft(author)
+    client.force_login(author)
+    data = opened(client, article)
+    data["summary"] = ["y" * 20_000]  # the most any field holds
+    data["title"] = ["First", "Second"]  # a field posted twice keeps its first value
+
+    assert autosave(client, article, data).status_code == 200
+
+    kept = Autosave.objects.get(article=article).data
+    assert kept["summary"] == ["y" * 20_000] and kept["title"] == ["First"]
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "-1"])
+def test_an_autosave_without_a_readable_version_begins_from_the_stored_one(client, author, version):
+    article = draft(author)
+    client.force_login(author)
+    data = opened(client, article)
+    del data["loaded_version"]
+    if version is not None:
+        data["loaded_version"] = [version]
+
+    assert autosave(client, article, data).status_code == 200
+
+    assert Autosave.objects.get(article=article).loaded_version == article.version
+
+
+def test_saving_or_discarding_one_article_leaves_the_editors_other_autosaves(client, author):
+    first, second = draft(author), draft(author, slug="second")
+    client.force_login(author)
+    for article in (first, second):
+        autosave(client, article, {**opened(client, article), "title": ["Typed"]})
+
+    client.post(f"/admin/articles/article/{first.pk}/autosave/discard/")
+    assert list(Autosave.objects.values_list("article", flat=True)) == [second.pk]
+    autosave(client, first, {**opened(client, first), "title": ["Typed"]})
+    assert client.post(change_url(second), opened(client, second)).status_code == 302
+    assert list(Autosave.objects.values_list("article", flat=True)) == [first.pk]
