@@ -172,6 +172,7 @@ def test_discarding_opens_the_article_as_stored(client, author):
 
     assert response.status_code == 302 and response.url == change_url(article)
     assert not Autosave.objects.exists()
+    assert services.article_discard_autosave(article=article, user=author) is False
     page = shown(client.get(change_url(article)))
     assert page.find("input", {"name": "title"})["value"] == "Grain talks"
 
@@ -359,3 +360,14 @@ def test_saving_or_discarding_one_article_leaves_the_editors_other_autosaves(cli
     autosave(client, first, {**opened(client, first), "title": ["Typed"]})
     assert client.post(change_url(second), opened(client, second)).status_code == 302
     assert list(Autosave.objects.values_list("article", flat=True)) == [first.pk]
+
+
+def test_after_their_own_save_an_editor_autosaves_from_the_page_it_opened(client, author):
+    article = draft(author)
+    client.force_login(author)
+    assert client.post(change_url(article), opened(client, article)).status_code == 302
+    data = opened(client, article)  # the saved version, reopened
+    data["title"] = ["Typed after saving"]
+
+    assert autosave(client, article, data).status_code == 200
+    assert services.article_discard_autosave(article=article, user=author) is True
