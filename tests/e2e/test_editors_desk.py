@@ -141,6 +141,12 @@ def test_typing_is_autosaved_and_comes_back_after_a_reload(seed_article, staff, 
     stored = Article.objects.get(pk=seed_article.pk)
     assert stored.title == seed_article.title and stored.version == seed_article.version
 
+    # The history lists the autosave above the revisions, to open or preview.
+    page.get_by_role("link", name="Revisions").click()
+    page.get_by_role("heading", name="Autosave").wait_for()
+    editor.screenshot("autosave-in-history")
+    page.get_by_role("link", name="Open them").click()
+
     # Discarding opens the article as it is stored.
     page.get_by_role("button", name="Discard them").click()
     page.get_by_text("Your autosaved changes are discarded.").wait_for()
