@@ -40,9 +40,13 @@ def form_data(posted) -> dict[str, list[str]]:
     return kept
 
 
-def _version(posted, article: Article) -> int:
+def _version(posted, stored: Article) -> int:
+    """The version the page was opened at: the stored one when the post names none, or
+    one that cannot be (not a number, or past the stored version)."""
     value = posted.get("loaded_version", "")
-    return int(value) if value.isdigit() else article.version
+    if not (value.isascii() and value.isdigit()) or len(value) > 10:
+        return stored.version
+    return min(int(value), stored.version)
 
 
 @transaction.atomic
@@ -60,7 +64,9 @@ def article_autosave(*, article: Article, user, posted) -> Autosave:
         unsaved.check(posted)
     except unsaved.UnsavedTextError as error:
         raise WorkflowError(f"Not autosaved: {error}") from error
-    stored = Article.objects.get(pk=article.pk)
+    stored = Article.objects.filter(pk=article.pk).first()
+    if stored is None:
+        raise WorkflowError("Not autosaved: the article has been deleted.")
     loaded = _version(posted, stored)
     if loaded < stored.version and stored.updated_by_id == user.pk:
         # They saved since this page loaded (in another tab, or just now, with this

@@ -335,7 +335,7 @@ def test_each_field_is_kept_up_to_its_bound_and_once(client, author):
     assert kept["summary"] == ["y" * 20_000] and kept["title"] == ["First"]
 
 
-@pytest.mark.parametrize("version", [None, "", "abc", "-1"])
+@pytest.mark.parametrize("version", [None, "", "abc", "-1", "²", "٣", "9" * 30, "99"])
 def test_an_autosave_without_a_readable_version_begins_from_the_stored_one(client, author, version):
     article = draft(author)
     client.force_login(author)
@@ -371,3 +371,11 @@ def test_after_their_own_save_an_editor_autosaves_from_the_page_it_opened(client
 
     assert autosave(client, article, data).status_code == 200
     assert services.article_discard_autosave(article=article, user=author) is True
+
+
+def test_an_autosave_of_an_article_deleted_meanwhile_is_refused(editor, author):
+    article = draft(author)
+    services.article_delete(article=Article.objects.get(pk=article.pk), user=editor)
+    with pytest.raises(services.WorkflowError, match="has been deleted"):
+        services.article_autosave(article=article, user=editor, posted=data_of({}))
+    assert not Autosave.objects.exists()
