@@ -3,6 +3,8 @@ from django import forms
 from articles.text import validate_visible, visible_or_blank
 from bias import scale, services
 from bias.models import AnalystProfile, Assessment
+from bias.selectors import askable_analysts
+from newsroom.admin import parse_pk
 from newsroom.people import display_name
 
 
@@ -91,6 +93,17 @@ class RatingPublishForm(forms.Form):
 
 
 class AnalystChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        # Only ids a database column can hold reach the query: "Select a valid choice" else.
+        for pk in value:
+            if parse_pk(pk, AnalystProfile) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
     def label_from_instance(self, profile):
         return f"{display_name(profile.user)} ({profile.get_lean_display().lower()})"
 
@@ -99,7 +112,7 @@ class AssessmentRequestForm(forms.Form):
     """Editors ask named analysts to assess an article (more of them, when a panel stays split)."""
 
     analysts = AnalystChoiceField(
-        queryset=AnalystProfile.objects.filter(active=True).select_related("user"),
+        queryset=askable_analysts().select_related("user"),
         widget=forms.CheckboxSelectMultiple,
         help_text="Each sees the request first on their desk.",
     )

@@ -152,6 +152,25 @@ def requested_of(articles: QuerySet, user) -> QuerySet:
     return articles.filter(pk__in=open_requests().filter(analyst=user.pk).values("article"))
 
 
+def askable_analysts() -> QuerySet:
+    """The profiles of analysts an editor may ask to assess: the profile active, the account
+    active, and the right to assess (`bias.add_assessment`, through a group or their own),
+    as `can_assess` says it of one person."""
+    from django.contrib.auth.models import Permission
+
+    assess = Permission.objects.filter(
+        content_type__app_label="bias", codename="add_assessment"
+    ).values("pk")
+    may = Exists(
+        Permission.objects.filter(
+            Q(group__user=OuterRef("user")) | Q(user=OuterRef("user")), pk__in=assess
+        )
+    )
+    return AnalystProfile.objects.filter(active=True, user__is_active=True).filter(
+        Q(user__is_superuser=True) | may
+    )
+
+
 def suggested_panel(article) -> list[AnalystProfile]:
     """A balanced panel to ask: of each lean, the active analyst with the fewest requests
     still open who has neither assessed this article nor been asked to. Fewer than three
@@ -159,7 +178,7 @@ def suggested_panel(article) -> list[AnalystProfile]:
     taken = {*article.assessments.values_list("analyst", flat=True)}
     taken |= {*article.assessment_requests.values_list("analyst", flat=True)}
     load = dict(open_requests().order_by().values_list("analyst").annotate(n=Count("pk")))
-    profiles = AnalystProfile.objects.filter(active=True).select_related("user")
+    profiles = askable_analysts().select_related("user")
     chosen = []
     for lean in scale.LEANS:
         candidates = [p for p in profiles if p.lean == lean and p.user_id not in taken]

@@ -15,7 +15,7 @@ from bias import events as bias_events
 from bias import scale
 from bias.models import AnalystProfile, Assessment, AssessmentRequest, Rating
 from bias.permissions import can_assess, can_change_assessment, can_sign_off
-from bias.selectors import RATEABLE, assessment_is_open, panel_for
+from bias.selectors import RATEABLE, askable_analysts, assessment_is_open, panel_for
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +68,8 @@ def assessment_refusal(*, article: Article, user, assessment: Assessment) -> str
         stored = Assessment.objects.get(pk=assessment.pk)
         if stored.analyst_id != user.pk or not can_change_assessment(user):
             return "You can change only your own assessments."
+        if not AnalystProfile.objects.filter(user=user.pk, active=True).exists():
+            return "Your analyst profile is not active: your assessments stay as they are."
         if stored.article_id != article.pk:
             return "An assessment stays with the article it rates."
     if article.status not in RATEABLE:
@@ -241,17 +243,16 @@ def panel_warning(panel: scale.Panel) -> str:
 
 @transaction.atomic
 def assessments_request(*, article: Article, analysts, user) -> list[AssessmentRequest]:
-    """Ask these analysts to assess the article (editors). Each must have an active profile;
-    those already asked, or who have assessed it, are not asked again."""
+    """Ask these analysts to assess the article (editors). Each must be one an editor may ask
+    (`askable_analysts`: an active profile and account, the right to assess); those already
+    asked, or who have assessed it, are not asked again."""
     if not can_sign_off(user):
         raise RatingError("Only editors who sign off ratings ask analysts to assess.")
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.status not in RATEABLE:
         raise RatingError("Analysts assess articles in review or published.")
     ids = {analyst.pk for analyst in analysts}
-    eligible = set(
-        AnalystProfile.objects.filter(user__in=ids, active=True).values_list("user", flat=True)
-    )
+    eligible = set(askable_analysts().filter(user__in=ids).values_list("user", flat=True))
     if ids - eligible:
         raise RatingError("Only active analysts can be asked to assess an article.")
     done = set(article.assessments.values_list("analyst", flat=True)) | set(

@@ -287,3 +287,43 @@ def test_the_blind_panel_is_a_page_that_says_why(client, panel):
     assert response.status_code == 403
     assert "blind until you have assessed the article yourself" in response.text
     assert f"/admin/bias/assessment/add/?article={article.pk}" in response.text
+
+
+def test_only_analysts_who_may_still_assess_are_asked_or_suggested(editor):
+    from django.contrib.auth.models import Group
+
+    left, centre, right = (
+        analyst("left", "left"),
+        analyst("centre", "center"),
+        analyst("right", "right"),
+    )
+    left.is_active = False  # the account closed, the profile left on
+    left.save(update_fields=["is_active"])
+    right.groups.remove(Group.objects.get(name="Bias analysts"))  # moved to another desk
+    article = in_review()
+    for gone in (left, right):
+        with pytest.raises(services.RatingError, match="active analysts"):
+            services.assessments_request(article=article, analysts=[gone], user=editor)
+    assert [p.user for p in selectors.suggested_panel(article)] == [centre]
+    assert list(selectors.askable_analysts().values_list("user", flat=True)) == [centre.pk]
+    assert not AssessmentRequest.objects.exists()
+
+
+def test_a_bad_analyst_id_on_the_panel_page_is_refused_with_a_message(client, editor, panel):
+    article = in_review()
+    client.force_login(editor)
+    url = f"/admin/bias/assessment/panel/{article.pk}/"
+    for bad in ("9" * 30, "-1", "x"):
+        response = client.post(url, {"action": "request", "analysts": [bad]}, follow=True)
+        assert response.status_code == 200, bad
+        assert "Choose the analysts to ask." in response.content.decode(), bad
+    assert not AssessmentRequest.objects.exists()
+
+
+def test_an_analyst_whose_profile_was_switched_off_cannot_change_their_score(panel):
+    article = in_review()
+    mine = assess(article, panel[0], "left", 1)
+    AnalystProfile.objects.filter(user=panel[0]).update(active=False)
+    assert "not active" in services.assessment_refusal(
+        assessment=mine, article=article, user=panel[0]
+    )
