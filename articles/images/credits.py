@@ -27,6 +27,8 @@ from PIL import ExifTags, IptcImagePlugin
 MAX_TEXT = 300
 # An XMP packet is a few kilobytes; past this it is not read (a JPEG's holds 64 KB at most).
 MAX_XMP_BYTES = 256 * 1024
+# Creators, or languages of a title, that one property lists before the rest are ignored.
+MAX_ITEMS = 20
 
 NS = {
     "x": "adobe:ns:meta/",
@@ -184,21 +186,34 @@ def _first(root, prefix: str, name: str) -> str:
 
 
 def _values(root, prefix: str, name: str) -> list[str]:
-    """Every value of one property, whether written as an attribute of an rdf:Description,
-    an element's text, its rdf:resource, or the items of an rdf:Seq, rdf:Bag or rdf:Alt
-    (the x-default language first)."""
+    """The values of one property, whether written as an attribute of an rdf:Description,
+    an element's text, its rdf:resource, or the items of its rdf:Seq, rdf:Bag or rdf:Alt
+    (the x-default language first). At most MAX_ITEMS, each read once: the items are the
+    property's own, never those of a property nested inside one, so that a packet nested
+    deep costs what its size does."""
+    rdf = NS["rdf"]
     tag = f"{{{NS[prefix]}}}{name}"
+    containers = {f"{{{rdf}}}{kind}" for kind in ("Seq", "Bag", "Alt")}
     values = []
-    for description in root.iter(f"{{{NS['rdf']}}}Description"):
+    for description in root.iter(f"{{{rdf}}}Description"):
         if tag in description.attrib:
             values.append(description.attrib[tag])
     for element in root.iter(tag):
-        items = list(element.iter(f"{{{NS['rdf']}}}li"))
+        if len(values) >= MAX_ITEMS:
+            break
+        items = [
+            item
+            for container in element
+            if container.tag in containers
+            for item in container
+            if item.tag == f"{{{rdf}}}li"
+        ]
         if items:
             items.sort(key=lambda item: item.get(XML_LANG) != "x-default")
-            values += [item.text or "" for item in items]
-        elif element.get(f"{{{NS['rdf']}}}resource"):
-            values.append(element.get(f"{{{NS['rdf']}}}resource"))
+            values += [item.text or "" for item in items[:MAX_ITEMS]]
+        elif element.get(f"{{{rdf}}}resource"):
+            values.append(element.get(f"{{{rdf}}}resource"))
         elif element.text and element.text.strip():
             values.append(element.text)
-    return [value.strip() for value in values if value and value.strip()]
+    kept = [value[: MAX_TEXT * 2].strip() for value in values[:MAX_ITEMS]]
+    return [value for value in kept if value]

@@ -387,3 +387,27 @@ def test_the_admin_shows_the_credentials_as_they_are(client, signer):
     assert "Invalid" in page and "changed after it was signed" in page
     assert "assertion.dataHash.mismatch" in page
     assert json.dumps(bad.content_credentials)  # kept as plain JSON
+
+
+def test_a_deeply_nested_xmp_packet_is_read_for_what_its_size_allows():
+    """Thousands of creators nested one inside another's list: each property's own items
+    only, at most MAX_ITEMS of them (reading every nested item under every creator took
+    tens of seconds and gigabytes)."""
+    from PIL import PngImagePlugin
+
+    from articles.images.credits import MAX_ITEMS, MAX_XMP_BYTES
+
+    head = (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><rdf:Description>'
+    )
+    tail = "</rdf:Description></rdf:RDF></x:xmpmeta>"
+    opening, closing = "<dc:creator><rdf:Seq><rdf:li>a", "</rdf:li></rdf:Seq></dc:creator>"
+    depth = (MAX_XMP_BYTES - len(head) - len(tail) - 100) // (len(opening) + len(closing))
+    info = PngImagePlugin.PngInfo()
+    info.add_itxt("XML:com.adobe.xmp", head + opening * depth + closing * depth + tail)
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (4, 4)).save(buffer, format="PNG", pnginfo=info)
+    with PILImage.open(io.BytesIO(buffer.getvalue())) as picture:
+        assert read_credits(picture).creator == "; ".join(["a"] * MAX_ITEMS)
