@@ -196,7 +196,8 @@ def _file_size(rendition) -> int | None:
 def feeds_last_modified(request, *args, **kwargs):
     """When anything a feed shows last changed, in one query.
 
-    An edit or a publication (a scheduled one counts from its time), a withdrawal,
+    An edit or a publication (a scheduled one counts from its time), a correction or
+    its amendment, a withdrawal,
     which removes an item, or what the apps registered in `hooks.feed_last_change`
     add (a rating coming into force). Every feed shares it: an article leaving a
     tag is a change to that tag's feed too.
@@ -206,6 +207,7 @@ def feeds_last_modified(request, *args, **kwargs):
         latest = {
             "published": Max(LAST_CHANGED, filter=public),
             "corrected": Max("corrections__created_at", filter=public),
+            "amended": Max("corrections__amended_at", filter=public),
             "withdrawn": Max(
                 "status_changes__created_at",
                 filter=Q(status_changes__from_status=Article.Status.PUBLISHED),

@@ -170,6 +170,31 @@ class TestConditionalGet:
         again = client.get("/feeds/latest/", headers={"if-modified-since": first["Last-Modified"]})
         assert again.status_code == 200 and b"Soon withdrawn" not in again.content
 
+    def test_an_amended_correction_makes_the_feed_fresh_again(self, client):
+        editor = UserFactory(is_superuser=True)
+        article = ArticleFactory()
+        with time_machine.travel(timezone.now() - timedelta(days=1)):
+            correction = services.article_add_correction(
+                article=article, user=editor, note="An earlier version misspelled a name."
+            )
+        Article.objects.update(updated_at=timezone.now() - timedelta(days=1))
+        first = fetch(client, "/feeds/latest/")
+        services.article_amend_correction(
+            article=article,
+            correction_id=correction.pk,
+            user=editor,
+            note="An earlier version misspelled the monitor's surname.",
+            kind=correction.kind,
+            reason="Only the surname was wrong.",
+        )
+        Article.objects.update(updated_at=timezone.now() - timedelta(days=1))
+        for headers in (
+            {"if-none-match": first["ETag"]},
+            {"if-modified-since": first["Last-Modified"]},
+        ):
+            again = client.get("/feeds/latest/", headers=headers)
+            assert again.status_code == 200 and b"surname" in again.content
+
     def test_a_new_rating_makes_the_feed_fresh_again(self, client):
         article = ArticleFactory()
         Article.objects.update(updated_at=timezone.now() - timedelta(days=1))
