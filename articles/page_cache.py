@@ -174,6 +174,23 @@ def _versions(dependencies: list[str]) -> list[int]:
     return [epoch.at, *(found[name] for name in names)]
 
 
+# A figure worked out from the whole archive is kept this long at most, however quiet the site.
+COMPUTED_SECONDS = 24 * 3600
+
+
+def computed(key: str, compute: Callable, *, depends: tuple[str, ...] = (LISTING,)):
+    """What `compute()` returns, worked out once and kept until one of `depends` (or the
+    epoch) moves on: for a figure a page shows every visitor, signed in or not, that costs
+    the whole archive to work out (the panels' reliability on the methodology page)."""
+    versions = "-".join(str(version) for version in _versions(list(depends)))
+    name = f"computed:{key}:{versions}"
+    value = cache.get(name)
+    if value is None:
+        value = compute()
+        cache.set(name, value, timeout=COMPUTED_SECONDS)
+    return value
+
+
 def _next_scheduled_change() -> float | None:
     """When the next scheduled article (or what `hooks.scheduled_changes` adds: a
     rating) goes live, as a Unix time, or None.

@@ -2,6 +2,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from articles import page_cache
 from articles.models import Article
 from articles.page_cache import article_page_dependencies, cache_page_for_readers
 from bias import reliability, scale, selectors
@@ -22,7 +23,8 @@ def methodology(request):
         for strength in scale.Strength
     ]
     scale_rows.sort(key=lambda row: (row["position"], row["label"]))
-    overall, by_tag = reliability.panel_reliability()
+    # Signed-in visitors skip the page cache; the figures are kept for them too.
+    overall, by_tag = page_cache.computed("panel-reliability", reliability.panel_reliability)
     return render(
         request,
         "bias/methodology.html",

@@ -7,8 +7,16 @@ import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
+from articles import services as article_services
+from articles.models import Article
 from bias import reliability, services
-from tests.factories import ArticleFactory, AssessmentFactory, RatingFactory, staff_member
+from tests.factories import (
+    ArticleFactory,
+    AssessmentFactory,
+    RatingFactory,
+    UserFactory,
+    staff_member,
+)
 from tests.helpers import assess, in_review, publish
 
 pytestmark = pytest.mark.django_db
@@ -211,3 +219,28 @@ def test_how_this_was_rated_costs_the_same_queries_however_much_is_rated(
         response = client.get(f"/bias/articles/{articles[-1].slug}/")
     assert response.status_code == 200
     assert response.text.count("<li><time") == 3
+
+
+def test_the_figures_are_worked_out_once_until_a_rating_or_article_changes(client, monkeypatch):
+    """Signed-in visitors skip the page cache: the archive-wide figures are kept for them."""
+    editor = staff_member("Editors", "editor")
+    analysts = panel_of_three()
+    worked_out = []
+    original = reliability.panel_reliability
+    monkeypatch.setattr(
+        reliability, "panel_reliability", lambda: worked_out.append(1) or original()
+    )
+    client.force_login(UserFactory(username="reader"))
+    article = in_review()
+    rated(article, analysts, [("center", 1)] * 3, editor)
+    make_public(article)
+    for _ in range(3):
+        assert "1 published article" in client.get("/bias/").text
+    assert len(worked_out) == 1
+    another = in_review()
+    rated(another, analysts, [("right", 1)] * 3, editor)
+    article_services.article_transition(
+        article=another, target=Article.Status.PUBLISHED, user=editor
+    )
+    assert "2 published articles" in client.get("/bias/").text
+    assert len(worked_out) == 2
